@@ -1,0 +1,2 @@
+# ingest: one reader per format, behind rn_ingest_read.
+libradnow_la_SOURCES += ingest/ingest.c

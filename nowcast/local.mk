@@ -1,0 +1,3 @@
+# nowcast: the cycle and the radnow command-line program.
+radnow_SOURCES += nowcast/radnow.c nowcast/cmd_info.c
+noinst_HEADERS += nowcast/commands.h
