@@ -1,9 +1,15 @@
-/* ingest.c - format detection and dispatch to the readers. */
+/* ingest.c - format detection (from content) and dispatch to the readers. */
 #include <radnow/ingest.h>
 
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
+
+#include "reader.h"
+
+/* Probing order matters only where formats nest (HDF5 underlies ODIM,
+ * KNMI and NetCDF-4); each probe is specific enough to say no to others. */
+static const struct rn_reader *const readers[] = {
+    NULL, /* readers are added here, one line each */
+};
 
 void rn_ingest_options_init(struct rn_ingest_options *opt)
 {
@@ -22,11 +28,28 @@ void rn_radar_data_free(struct rn_radar_data *d)
 enum rn_status rn_ingest_read(const char *path, const struct rn_ingest_options *opt,
                               struct rn_radar_data *out)
 {
-  FILE *f = fopen(path, "rb");
-  (void)opt;
+  unsigned char head[4096];
+  size_t n = 0;
+  enum rn_status st;
+  struct rn_ingest_options defaults;
+
   memset(out, 0, sizeof *out);
-  if (!f)
-    return rn_error(RN_ENOTFOUND, "%s: %s", path, strerror(errno));
-  fclose(f);
-  return rn_error(RN_EUNSUPPORTED, "%s: no reader recognises this file", path);
+  if (!opt) {
+    rn_ingest_options_init(&defaults);
+    opt = &defaults;
+  }
+  st = rn_read_head(path, head, sizeof head, &n, NULL);
+  if (st)
+    return st;
+  if (n == 0)
+    return rn_error(RN_EFORMAT, "%s: file is empty", path);
+  for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
+    if (!readers[i] || !readers[i]->probe(path, head, n))
+      continue;
+    st = readers[i]->read(path, opt, out);
+    if (st)
+      rn_radar_data_free(out);
+    return st;
+  }
+  return rn_error(RN_EFORMAT, "%s: not a radar file radnow can read (unknown format)", path);
 }

@@ -1,2 +1,3 @@
 # ingest: one reader per format, behind rn_ingest_read.
-libradnow_la_SOURCES += ingest/ingest.c
+libradnow_la_SOURCES += ingest/ingest.c ingest/decompress.c
+noinst_HEADERS += ingest/reader.h
