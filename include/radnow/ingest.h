@@ -37,6 +37,9 @@ struct rn_radar_data {
   char object[16];      /* PVOL, SCAN, COMP, IMAGE, RASTER */
   char encoding[64];    /* gridded: pixel encoding used ("odim-byte", "gain 0.5 offset -32") */
   char units[16];       /* gridded: units of the stored quantity before conversion */
+  rn_time time_from_name; /* time stamp in the file name (0: none); info reports both
+                             when it disagrees with the time inside the file */
+  char notes[512];      /* facts for radnow info: "local (Beijing) time converted to UTC", ... */
   struct rn_volume vol; /* kind == RN_DATA_VOLUME */
   struct rn_frame frame;/* kind == RN_DATA_GRID (always dBZ) */
 };
