@@ -8,11 +8,13 @@
 /* Probing order matters only where formats nest (HDF5 underlies ODIM,
  * KNMI and NetCDF-4); each probe is specific enough to say no to others. */
 extern const struct rn_reader rn_reader_odim;
+extern const struct rn_reader rn_reader_cfradial;
 extern const struct rn_reader rn_reader_hdf5_other;
 
 static const struct rn_reader *const readers[] = {
     NULL, /* readers are added here, one line each */
     &rn_reader_odim,
+    &rn_reader_cfradial,
     &rn_reader_hdf5_other, /* last of the HDF5-based formats */
 };
 

@@ -35,6 +35,17 @@ expect_error 2 "odim: .*nogain.h5: /dataset2/data1: 'gain' missing" "$RADNOW" in
 expect_error 2 "odim: .*zerorays.h5: /dataset1/data1/data: zero rays" "$RADNOW" info "$d/zerorays.h5"
 expect_error 2 "odim: .*20200207130000.*: quantity 'NOSUCH' not in the file \(it has DBZH\)" \
   "$RADNOW" info --quantity NOSUCH "$behel"
+# CfRadial without range, and with zero rays.
+"$mk" cfradial "$d/norange.nc" norange || fail "mkradar norange"
+expect_error 2 "cfradial: .*norange.nc: 'range' variable missing" "$RADNOW" info "$d/norange.nc"
+"$mk" cfradial "$d/zerorays.nc" zerorays || fail "mkradar cfradial zerorays"
+expect_error 2 "cfradial: .*zerorays.nc: zero rays" "$RADNOW" info "$d/zerorays.nc"
+mll="$RADNOW_TESTDATA/volumes/cfradial/MLL2217907250U.003.nc"
+head -c 100000 "$mll" > "$d/truncated.nc"
+expect_error 2 "truncated.nc: .*(truncated|corrupt)" "$RADNOW" info "$d/truncated.nc"
+expect_error 2 "cfradial: .*MLL2217907250U.003.nc: quantity 'DBZX' not in the file" \
+  "$RADNOW" info --quantity DBZX "$mll"
+
 # An HDF5 file that is no radar format at all (a NetCDF-4 file without CfRadial variables
 # is HDF5 underneath; ncgen is not needed: HDF5 written by mkradar without /what is above).
 "$mk" odim "$d/good.h5" || fail "mkradar odim"

@@ -1,6 +1,7 @@
 #!/bin/sh
-# radnow info on every ODIM_H5 file of the corpus, checked against values read
-# with h5dump when this test was written:
+# radnow info on every polar volume (ODIM_H5, CfRadial) and every composite of
+# the corpus, checked against values read with h5dump / ncdump / gdalinfo when
+# this test was written. ODIM:
 #   h5dump -a /what/date -a /what/time -a /what/source -a /where/lat -a /where/lon \
 #          -a /where/height FILE
 #   for i in 1 .. N: h5dump -a /datasetI/where/elangle FILE   (then sorted)
@@ -34,6 +35,9 @@ check() {
   [ "$(jall gate_spacing "$j")" = "$1" ] || fail "$f: spacing $(jall gate_spacing "$j"), expected $1"
   [ "$(jall first_gate "$j")" = "$2" ] || fail "$f: first gate $(jall first_gate "$j"), expected $2"
 }
+
+# near A B TOL: |A - B| <= TOL
+near() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "" && d <= t) }'; }
 
 rep() { r=""; for i in $(seq "$1"); do r="$r $2"; done; echo $r; }
 
@@ -84,4 +88,34 @@ for t in 010000 010500 011000; do
   printf '%s\n' "$j" | grep -q 'Lambert_Azimuthal_Equal_Area' || fail "$f: CRS is not LAEA"
   [ "$(jget quantity "$j")" = DBZH ] || fail "$f: quantity"
 done
+
+# CfRadial, from ncdump -v latitude,longitude,altitude,fixed_angle,sweep_start_ray_index,\
+#   sweep_end_ray_index,time_coverage_start,range FILE   and ncdump -h (dimensions).
+cf() {
+  f=$1
+  j=$("$RADNOW" info --json "$f") || { fail "radnow info $f failed"; return; }
+  [ "$(jget format "$j")" = "$2" ] || fail "$f: format $(jget format "$j"), expected $2"
+  [ "$(jget time "$j")" = "$3" ] || fail "$f: time $(jget time "$j"), expected $3"
+  near "$(jget lat "$j")" "$4" 1e-5 || fail "$f: lat $(jget lat "$j"), expected $4"
+  near "$(jget lon "$j")" "$5" 1e-5 || fail "$f: lon $(jget lon "$j"), expected $5"
+  near "$(jget height "$j")" "$6" 1e-3 || fail "$f: height $(jget height "$j"), expected $6"
+  [ "$(printf '%s\n' "$j" | grep -o '"elevation":' | wc -l)" -eq 1 ] || fail "$f: not one sweep"
+  near "$(jall elevation "$j")" "$7" 1e-6 || fail "$f: elevation $(jall elevation "$j"), expected $7"
+  [ "$(jall nrays "$j")" = "$8" ] || fail "$f: rays $(jall nrays "$j"), expected $8"
+  [ "$(jall ngates "$j")" = "$9" ] || fail "$f: gates $(jall ngates "$j"), expected $9"
+  shift 9
+  near "$(jall first_gate "$j")" "$1" 1e-3 || fail "$f: first gate $(jall first_gate "$j"), expected $1"
+  near "$(jall gate_spacing "$j")" "$2" 0.01 || fail "$f: spacing $(jall gate_spacing "$j"), expected $2"
+}
+# MLL: range = 249.999, 749.997, ... (492 values; spacing 499.998 over the sweep)
+cf "$v/cfradial/MLL2217907250U.003.nc" CfRadial-1.3 2022-06-28T07:21:36Z 46.04076 8.833217 1626 \
+  0.9997711 360 492 249.999 499.998
+# Py-ART example: sweep_end_ray_index = 399 but the file holds 40 rays (truncated copy);
+# range = 0, 960, ...
+cf "$v/cfradial/example_cfradial_ppi.nc" CfRadial-1.2 2011-05-20T10:54:16Z 36.4908333333333 \
+  -97.5941666666667 214 0.4998779 40 42 0 960
+j=$("$RADNOW" info --json "$v/cfradial/example_cfradial_ppi.nc")
+printf '%s\n' "$j" | grep -q '"notes":"1 sweep(s) end past the last ray (file has 40 rays): truncated"' ||
+  fail "example_cfradial_ppi.nc: the truncation is not reported: $j"
+
 finish
