@@ -64,4 +64,13 @@ expect_error 2 "truncated_knmi.h5: HDF5 cannot open the file" "$RADNOW" info "$d
 # is HDF5 underneath; ncgen is not needed: HDF5 written by mkradar without /what is above).
 "$mk" odim "$d/good.h5" || fail "mkradar odim"
 "$RADNOW" info "$d/good.h5" > /dev/null || fail "the synthetic ODIM file does not read"
+# JSON strings are escaped: the synthetic source holds double quotes.
+"$RADNOW" info --json "$d/good.h5" | grep -q '"source":"NOD:test,PLC:Synthetic \\"quoted\\"",' ||
+  fail "JSON escaping of the source: $("$RADNOW" info --json "$d/good.h5")"
+# Several files: one good, one bad -> the good one is described, one error line, exit 2.
+out=$("$RADNOW" info --json "$d/good.h5" "$d/random.bin" 2>"$d/err")
+rc=$?
+[ "$rc" -eq 2 ] || fail "info good+bad exited $rc"
+[ "$(printf '%s\n' "$out" | grep -c '^{')" -eq 1 ] || fail "info good+bad: $out"
+[ "$(grep -c . "$d/err")" -eq 1 ] || fail "info good+bad: stderr $(cat "$d/err")"
 finish
