@@ -64,6 +64,16 @@ expect_error 2 "truncated_knmi.h5: HDF5 cannot open the file" "$RADNOW" info "$d
 # is HDF5 underneath; ncgen is not needed: HDF5 written by mkradar without /what is above).
 "$mk" odim "$d/good.h5" || fail "mkradar odim"
 "$RADNOW" info "$d/good.h5" > /dev/null || fail "the synthetic ODIM file does not read"
+# Compressed copies read like the originals (HDF5 from memory, NetCDF from memory).
+knmivol="$RADNOW_TESTDATA/volumes/odim_pvol_knmi/knmi_polar_volume.h5"
+gzip -c "$knmivol" > "$d/knmi.h5.gz"
+bzip2 -c "$mll" > "$d/mll.nc.bz2"
+for pair in "$knmivol:$d/knmi.h5.gz" "$mll:$d/mll.nc.bz2"; do
+  a=$("$RADNOW" info --json "${pair%%:*}" | sed 's/"time_from_name":[^,]*,//')
+  b=$("$RADNOW" info --json "${pair#*:}" | sed 's/"time_from_name":[^,]*,//')
+  [ -n "$a" ] && [ "$a" = "$b" ] || fail "compressed ${pair#*:} differs from ${pair%%:*}"
+done
+
 # JSON strings are escaped: the synthetic source holds double quotes.
 "$RADNOW" info --json "$d/good.h5" | grep -q '"source":"NOD:test,PLC:Synthetic \\"quoted\\"",' ||
   fail "JSON escaping of the source: $("$RADNOW" info --json "$d/good.h5")"
