@@ -197,8 +197,10 @@ static int dataset_quantities(hid_t ds, const struct levels *parent, struct mome
 struct job {
   struct rn_h5_block block;
   struct scaling sc;
-  float *out;
+  int sweep; /* index in vol->sweeps */
+  char quantity[RN_QUANTITY_LEN];
   char obj[96];
+  int bad;
 };
 
 struct jobs {
@@ -207,12 +209,11 @@ struct jobs {
 };
 
 static enum rn_status read_moment(const struct odim *o, hid_t ds, const char *dsname, int data,
-                                  const struct levels *parent, struct rn_sweep *sw,
+                                  const struct levels *parent, struct rn_sweep *sw, int sweep,
                                   const char *quantity, struct jobs *jobs)
 {
   char obj[96], name[32];
   struct scaling sc;
-  struct rn_moment *m;
   struct rn_h5_block b = {0};
   enum rn_status st;
   hid_t g, w, d;
@@ -265,13 +266,12 @@ static enum rn_status read_moment(const struct odim *o, hid_t ds, const char *ds
     jobs->v = v;
     jobs->cap = cap;
   }
-  st = rn_sweep_add_moment(sw, quantity, &m);
-  if (st)
-    goto out;
   struct job *j = &jobs->v[jobs->n++];
   j->block = b;
   j->sc = sc;
-  j->out = m->data;
+  j->sweep = sweep;
+  j->bad = 0;
+  snprintf(j->quantity, sizeof j->quantity, "%s", quantity);
   snprintf(j->obj, sizeof j->obj, "%s", obj);
   memset(&b, 0, sizeof b); /* the job owns it now */
 out:
@@ -281,26 +281,38 @@ out:
   return st;
 }
 
-/* Decompress and convert every fetched moment, in parallel (no HDF5 calls). */
-static enum rn_status run_jobs(const struct odim *o, struct jobs *jobs)
+/* Add, decompress and convert every fetched moment: one sweep per thread
+ * (a sweep's moment list is not shared), no HDF5 calls. */
+static enum rn_status run_jobs(const struct odim *o, struct rn_volume *vol, struct jobs *jobs)
 {
-  int bad = -1;
+  int nomem = 0;
 #pragma omp parallel for schedule(dynamic, 1)
-  for (int i = 0; i < jobs->n; i++) {
-    struct job *j = &jobs->v[i];
-    if (rn_h5_decode_2d(&j->block) != 0) {
-#pragma omp critical
-      if (bad < 0 || i < bad)
-        bad = i;
-      continue;
+  for (int s = 0; s < vol->nsweeps; s++) {
+    for (int i = 0; i < jobs->n; i++) {
+      struct job *j = &jobs->v[i];
+      struct rn_moment *m;
+      if (j->sweep != s)
+        continue;
+      if (rn_sweep_add_moment(&vol->sweeps[s], j->quantity, &m)) {
+#pragma omp atomic write
+        nomem = 1;
+        break;
+      }
+      if (rn_h5_decode_2d(&j->block) != 0) {
+        j->bad = 1;
+        continue;
+      }
+      convert(j->block.type, j->block.values, j->block.rows * j->block.cols, &j->sc, RN_UNDETECT,
+              m->data);
+      rn_h5_block_free(&j->block);
     }
-    convert(j->block.type, j->block.values, j->block.rows * j->block.cols, &j->sc, RN_UNDETECT,
-            j->out);
-    rn_h5_block_free(&j->block);
   }
-  if (bad >= 0)
-    return fail(RN_EFORMAT, o, jobs->v[bad].obj, "%s",
-                "compressed data are corrupt or short (file truncated?)");
+  if (nomem)
+    return rn_error(RN_ENOMEM, "odim: %s: out of memory for the moments", o->path);
+  for (int i = 0; i < jobs->n; i++)
+    if (jobs->v[i].bad)
+      return fail(RN_EFORMAT, o, jobs->v[i].obj, "%s",
+                  "compressed data are corrupt or short (file truncated?)");
   return RN_OK;
 }
 
@@ -479,18 +491,23 @@ static enum rn_status read_polar(struct odim *o, struct rn_radar_data *out)
       goto next;
     }
     find_double(&where, "rstart", &rstart);
+    int has_q = 0;
     for (int k = 0; k < nref[i] && !st; k++) {
       const struct moment_ref *m = &refs[r0 + k];
+      int dup = 0;
       if (q[0] && !o->opt->all_quantities && strcmp(m->quantity, q) != 0)
         continue;
-      if (rn_sweep_moment(sw, m->quantity))
+      for (int jb = jobs_before; jb < jobs.n; jb++)
+        dup |= strcmp(jobs.v[jb].quantity, m->quantity) == 0;
+      if (dup)
         continue; /* the same quantity twice: the first one counts */
-      st = read_moment(o, ds, name, m->data, &what, sw, m->quantity, &jobs);
+      st = read_moment(o, ds, name, m->data, &what, sw, vol->nsweeps, m->quantity, &jobs);
       any = 1;
+      has_q |= q[0] && strcmp(m->quantity, q) == 0;
     }
     if (st)
       goto next;
-    if (!any || (q[0] && !rn_sweep_moment(sw, q))) {
+    if (!any || (q[0] && !has_q)) {
       while (jobs.n > jobs_before) /* their moments go with the sweep */
         rn_h5_block_free(&jobs.v[--jobs.n].block);
       rn_sweep_free(sw);
@@ -529,7 +546,7 @@ static enum rn_status read_polar(struct odim *o, struct rn_radar_data *out)
     st = fail(RN_EFORMAT, o, NULL, "no sweep holds %s", q[0] ? q : "any data");
     goto out;
   }
-  if ((st = run_jobs(o, &jobs)))
+  if ((st = run_jobs(o, vol, &jobs)))
     goto out;
   if (skipped) {
     char s[96];

@@ -189,7 +189,7 @@ static void check_corpus(const char *corpus)
   rn_radar_data_free(&d);
 
   /* OPERA: h5dump -d /dataset1/data1/data -s "2037,1827" -c "1,4" -> 6.5, 11, 24, 17;
-   * (0,0) is -9.999e+06 (nodata). */
+   * (0,0) is -9.999e+06 (nodata); (2000,1800) is -8.888e+06 (undetect -> no echo). */
   snprintf(path, sizeof path, "%s/composites/opera_cirrus_20241126/T_PABV21_C_EUOC_20241126010000.hdf",
            corpus);
   CHECK_OK(rn_ingest_read(path, NULL, &d));
@@ -197,6 +197,7 @@ static void check_corpus(const char *corpus)
     CHECK_NEAR(d.frame.dbz[2037 * 3800 + 1829], 24, 0);
     CHECK_NEAR(d.frame.dbz[2037 * 3800 + 1827], 6.5, 0);
     CHECK(isnan(d.frame.dbz[0]));
+    CHECK(d.frame.dbz[2000 * 3800 + 1800] == RN_DBZ_NOECHO);
   }
   rn_radar_data_free(&d);
 }
