@@ -148,6 +148,8 @@ static void convert(enum rn_h5_num type, const void *raw, size_t n, const struct
       out[i] = lut[p[i]];
     return;
   }
+  /* Large frames on all threads (inside a parallel region this runs on one). */
+#pragma omp parallel for if (n > ((size_t)1 << 20)) schedule(static)
   for (size_t i = 0; i < n; i++) {
     double v = rn_h5_num_get(type, raw, i);
     if (v != v || (sc->has_nodata && v == sc->nodata))
@@ -705,7 +707,8 @@ static enum rn_status read_grid(struct odim *o, struct rn_radar_data *out)
   struct scaling sc;
   enum rn_h5_num type = RN_H5_OTHER;
   size_t rows = 0, cols = 0;
-  void *raw = NULL;
+  void *raw = NULL; /* block.values */
+  struct rn_h5_block block = {0};
   struct rn_grid grid = {0};
   hid_t d = -1;
 
@@ -723,10 +726,18 @@ static enum rn_status read_grid(struct odim *o, struct rn_radar_data *out)
     goto out;
   }
   snprintf(obj, sizeof obj, "/dataset%d/data%d/data", found_ds, found_d);
-  if ((st = rn_h5_read_2d(d, o->path, obj, &type, &rows, &cols, &raw))) {
+  if ((st = rn_h5_fetch_2d(d, o->path, obj, &block))) {
     rn_error_prefix(st, "odim");
     goto out;
   }
+  if (rn_h5_decode_2d(&block) != 0) {
+    st = fail(RN_EFORMAT, o, obj, "%s", "compressed data are corrupt or short (file truncated?)");
+    goto out;
+  }
+  type = block.type;
+  rows = block.rows;
+  cols = block.cols;
+  raw = block.values;
   if (rows == 0 || cols == 0) {
     st = fail(RN_EFORMAT, o, obj, "%s", "has no pixels");
     goto out;
@@ -777,7 +788,7 @@ static enum rn_status read_grid(struct odim *o, struct rn_radar_data *out)
   }
   rn_frame_floor(&out->frame);
 out:
-  free(raw);
+  rn_h5_block_free(&block);
   rn_grid_free(&grid);
   if (d >= 0)
     H5Dclose(d);

@@ -198,6 +198,11 @@ static void check_corpus(const char *corpus)
     CHECK_NEAR(d.frame.dbz[2037 * 3800 + 1827], 6.5, 0);
     CHECK(isnan(d.frame.dbz[0]));
     CHECK(d.frame.dbz[2000 * 3800 + 1800] == RN_DBZ_NOECHO);
+    /* In the last, partial row of 760 x 880 chunks:
+     * h5dump -d /dataset1/data1/data -s "4206,2329" -c "1,3" -> -8.888e+06, 4.5, 3 */
+    CHECK_NEAR(d.frame.dbz[(size_t)4206 * 3800 + 2331], 3, 0);
+    CHECK_NEAR(d.frame.dbz[(size_t)4206 * 3800 + 2330], 4.5, 0);
+    CHECK(d.frame.dbz[(size_t)4206 * 3800 + 2329] == RN_DBZ_NOECHO);
   }
   rn_radar_data_free(&d);
 }
