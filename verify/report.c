@@ -280,7 +280,7 @@ static enum rn_status figures(const struct rn_verify *v, const struct results *r
       ser[p] = (struct rn_plot_series){name, nl, x, y};
     }
     snprintf(title, sizeof title, "CSI at %g dBZ", q);
-    struct rn_plot_axes ax = {title, "lead time (min)", "CSI (1)", NAN, NAN, 0, 1, 0, 0};
+    struct rn_plot_axes ax = {title, "lead time (min)", "CSI (1)", NAN, NAN, 0, 1, 0, 0, 0};
     snprintf(path, sizeof path, "%s/csi_lead_%g.png", dir, q);
     st = rn_plot_lines(path, &ax, ser, np);
     sb_printf(html, "<img src=\"csi_lead_%g.png\" alt=\"CSI at %g dBZ against lead time\">\n", q, q);
@@ -362,7 +362,7 @@ static enum rn_status figures(const struct rn_verify *v, const struct results *r
         y[j] = total > 0 ? y[j] / (double)total : NAN;
       snprintf(title, sizeof title, "Rank histogram: %s (%d members)", name, m);
       struct rn_plot_axes ax = {title, "rank of the observation among the members",
-                                "relative frequency (1)", NAN, NAN, 0, NAN, 0, 0};
+                                "relative frequency (1)", NAN, NAN, 0, NAN, 0, 0, 0};
       snprintf(path, sizeof path, "%s/rank_histogram_%d.png", dir, p);
       st = rn_plot_bars(path, &ax, y, m + 1, 1.0 / (m + 1));
       sb_printf(html, "<img src=\"rank_histogram_%d.png\" alt=\"rank histogram of ", p);
