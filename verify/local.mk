@@ -9,3 +9,7 @@ TESTS += tests/unit/test_verify_scores
 check_PROGRAMS += tests/unit/test_verify_report
 tests_unit_test_verify_report_LDADD = libradnow.la $(CAIRO_LIBS)
 TESTS += tests/unit/test_verify_report
+check_PROGRAMS += tests/unit/verify_fixture
+tests_unit_verify_fixture_LDADD = libradnow.la
+TESTS += tests/verify_cli.sh
+EXTRA_DIST += tests/verify_cli.sh

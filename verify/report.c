@@ -250,6 +250,19 @@ static void html_text(struct sbuf *b, const char *s)
 
 #define MAX_LEADS 256
 
+/* A predictor name as part of a file name: letters, digits, '-', '_', '.'. */
+static void file_name(const char *name, char *out, size_t size)
+{
+  size_t i = 0;
+  for (; name[i] && i + 1 < size; i++) {
+    char c = name[i];
+    int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             c == '-' || c == '_' || (c == '.' && i > 0);
+    out[i] = ok ? c : '_';
+  }
+  out[i] = '\0';
+}
+
 static enum rn_status figures(const struct rn_verify *v, const struct results *r, const char *dir,
                               struct sbuf *html)
 {
@@ -348,7 +361,7 @@ static enum rn_status figures(const struct rn_verify *v, const struct results *r
       int m = (int)value(r, name, RN_VERIFY_POOLED, NAN, 0, "members");
       double *y = xs;
       int64_t total = 0;
-      char score[40];
+      char score[40], safe[64];
       if (m <= 1 || m >= 2 * MAX_LEADS)
         continue;
       for (int j = 0; j <= m; j++) {
@@ -363,9 +376,10 @@ static enum rn_status figures(const struct rn_verify *v, const struct results *r
       snprintf(title, sizeof title, "Rank histogram: %s (%d members)", name, m);
       struct rn_plot_axes ax = {title, "rank of the observation among the members",
                                 "relative frequency (1)", NAN, NAN, 0, NAN, 0, 0, 0};
-      snprintf(path, sizeof path, "%s/rank_histogram_%d.png", dir, p);
+      file_name(name, safe, sizeof safe);
+      snprintf(path, sizeof path, "%s/rank_histogram_%s.png", dir, safe);
       st = rn_plot_bars(path, &ax, y, m + 1, 1.0 / (m + 1));
-      sb_printf(html, "<img src=\"rank_histogram_%d.png\" alt=\"rank histogram of ", p);
+      sb_printf(html, "<img src=\"rank_histogram_%s.png\" alt=\"rank histogram of ", safe);
       html_text(html, name);
       sb_printf(html, "\">\n");
     }

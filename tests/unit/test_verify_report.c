@@ -207,7 +207,7 @@ int main(void)
   check_png("csi_lead_50.png");
   check_png("fss_scale_40.png");
   check_png("reliability_30.png");
-  check_png("rank_histogram_0.png");
+  check_png("rank_histogram_ensemble.png");
 
   /* a predictor name that would break the HTML is refused */
   {
