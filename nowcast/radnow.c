@@ -20,6 +20,7 @@ struct command {
 
 static const struct command commands[] = {
     {"info", cmd_info, "describe radar files, or list compute devices (--devices)"},
+    {"verify", cmd_verify, "score forecasts against observations: CSI, FSS, CRPS ..., reports"},
 };
 
 static void usage(FILE *out)
