@@ -340,52 +340,81 @@ static int kept(const struct rn_product_list *keep, const char *name)
   return 0;
 }
 
+/* A cycle folder: exactly YYYYmmddHHMM. */
+static int cycle_folder(const char *name, rn_time *t)
+{
+  if (strlen(name) != 12 || strspn(name, "0123456789") != 12)
+    return -1;
+  return rn_time_parse(name, t) == RN_OK ? 0 : -1;
+}
+
+struct prune {
+  rn_time now;
+  int64_t max_age;
+  const struct rn_product_list *keep;
+  time_t wall;
+  int count;
+  enum rn_status st;
+};
+
+static void prune_dir(struct prune *pr, const char *dir, const char *prefix, int depth)
+{
+  DIR *d = opendir(dir);
+  struct dirent *de;
+  if (!d) {
+    if (errno != ENOENT && pr->st == RN_OK)
+      pr->st = rn_error(RN_EWRITE, "retention: %s: %s", dir, strerror(errno));
+    return;
+  }
+  while ((de = readdir(d)) != NULL) {
+    char path[4096], rel[512];
+    struct stat sb;
+    rn_time ref;
+    int leftover = our_leftover(de->d_name) == 0, cycle = 0;
+    if (!leftover) {
+      cycle = depth == 0 && cycle_folder(de->d_name, &ref) == 0;
+      if (!cycle && rn_product_name_parse(de->d_name, NULL, 0, &ref, NULL, NULL, 0) != 0)
+        continue;
+    }
+    if (snprintf(path, sizeof path, "%s/%s", dir, de->d_name) >= (int)sizeof path ||
+        snprintf(rel, sizeof rel, "%s%s", prefix, de->d_name) >= (int)sizeof rel)
+      continue;
+    /* Never follow a link out of the folder. */
+    if (lstat(path, &sb) != 0)
+      continue;
+    if (cycle) {
+      /* Products of one cycle in their own folder: prune inside, then drop
+       * the folder if that emptied it (foreign files keep it). */
+      char sub[512];
+      if (!S_ISDIR(sb.st_mode))
+        continue;
+      snprintf(sub, sizeof sub, "%s/", de->d_name);
+      prune_dir(pr, path, sub, depth + 1);
+      if (pr->max_age > 0 && ref < pr->now - pr->max_age && rmdir(path) == 0)
+        pr->count++;
+      continue;
+    }
+    if (!S_ISREG(sb.st_mode))
+      continue;
+    if (leftover ? !(sb.st_mtime < pr->wall - RN_TMP_MAX_AGE)
+                 : pr->max_age <= 0 || !(ref < pr->now - pr->max_age) || kept(pr->keep, rel))
+      continue;
+    if (unlink(path) != 0) {
+      if (pr->st == RN_OK)
+        pr->st = rn_error(RN_EWRITE, "retention: %s: %s", path, strerror(errno));
+      continue;
+    }
+    pr->count++;
+  }
+  closedir(d);
+}
+
 enum rn_status rn_products_prune(const char *outdir, rn_time now, int64_t max_age_seconds,
                                  const struct rn_product_list *keep, int *removed)
 {
-  DIR *dir = opendir(outdir);
-  struct dirent *de;
-  enum rn_status st = RN_OK;
-  time_t wall = time(NULL);
-  int count = 0;
-
+  struct prune pr = {now, max_age_seconds, keep, time(NULL), 0, RN_OK};
+  prune_dir(&pr, outdir, "", 0);
   if (removed)
-    *removed = 0;
-  if (!dir) {
-    if (errno == ENOENT)
-      return RN_OK;
-    return rn_error(RN_EWRITE, "retention: %s: %s", outdir, strerror(errno));
-  }
-  while ((de = readdir(dir)) != NULL) {
-    char path[4096];
-    struct stat sb;
-    rn_time ref;
-    int leftover = our_leftover(de->d_name) == 0, old = 0;
-    if (!leftover) {
-      if (max_age_seconds <= 0 ||
-          rn_product_name_parse(de->d_name, NULL, 0, &ref, NULL, NULL, 0) != 0 ||
-          kept(keep, de->d_name))
-        continue;
-      old = ref < now - max_age_seconds;
-      if (!old)
-        continue;
-    }
-    if (snprintf(path, sizeof path, "%s/%s", outdir, de->d_name) >= (int)sizeof path)
-      continue;
-    /* Regular files only: never follow a link out of the folder. */
-    if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
-      continue;
-    if (leftover && !(sb.st_mtime < wall - RN_TMP_MAX_AGE))
-      continue;
-    if (unlink(path) != 0) {
-      if (st == RN_OK)
-        st = rn_error(RN_EWRITE, "retention: %s: %s", path, strerror(errno));
-      continue;
-    }
-    count++;
-  }
-  closedir(dir);
-  if (removed)
-    *removed = count;
-  return st;
+    *removed = pr.count;
+  return pr.st;
 }

@@ -5,6 +5,7 @@
  *   <predictor>_<YYYYmmddHHMM>_+<LLL>min_<kind>.tif   one lead time
  *   <predictor>_<YYYYmmddHHMM>_<kind>.<ext>           a whole cycle (NetCDF)
  * with the reference time in UTC and the lead in minutes (at least 3 digits).
+ * A cycle's files may also sit in a folder of their own, outdir/YYYYmmddHHMM/.
  * Retention deletes only files whose names parse as such (and leftovers of
  * interrupted atomic writes of them), never anything else in the folder.
  *
@@ -62,10 +63,13 @@ enum rn_status rn_manifest_write(const char *outdir, rn_time reference_time,
                                  const struct rn_product_list *l, const char *comment);
 
 /* Delete our products in outdir whose reference time is older than
- * now - max_age_seconds, and leftover temporary files of our products older
- * than RN_TMP_MAX_AGE seconds (by modification time). *removed (may be
- * NULL) gets the count. Files listed in keep (may be NULL) are never
- * deleted. */
+ * now - max_age_seconds (max_age_seconds <= 0: none), and leftover temporary
+ * files of our products and of latest.json older than RN_TMP_MAX_AGE
+ * seconds (by modification time). Cycle folders (outdir/YYYYmmddHHMM/) are
+ * pruned the same way, and removed when old and left empty. Regular files
+ * only; links are never followed. *removed (may be NULL) gets the count of
+ * files and folders removed. Files listed in keep (may be NULL; names
+ * relative to outdir) are never deleted. */
 #define RN_TMP_MAX_AGE 900
 enum rn_status rn_products_prune(const char *outdir, rn_time now, int64_t max_age_seconds,
                                  const struct rn_product_list *keep, int *removed);

@@ -444,10 +444,28 @@ static void test_retention(void)
   snprintf(path, sizeof path, "%s/persistence_202002070900_+010min_dbz.tif", dir);
   mkdir(path, 0755);
 
+  /* cycle folders: old and emptied (removed), old with a foreign file
+   * (kept, our file gone), new (untouched) */
+  snprintf(path, sizeof path, "%s/202002071000", dir);
+  mkdir(path, 0755);
+  touch(path, "persistence_202002071000_+005min_dbz.tif", 0);
+  touch(path, ".persistence_202002071000_+010min_dbz.tif.tmp.9.1", 3600);
+  snprintf(path, sizeof path, "%s/202002071100", dir);
+  mkdir(path, 0755);
+  touch(path, "persistence_202002071100_+005min_dbz.tif", 0);
+  touch(path, "notes.txt", 0);
+  snprintf(path, sizeof path, "%s/202002071335", dir);
+  mkdir(path, 0755);
+  touch(path, "persistence_202002071335_+005min_dbz.tif", 0);
+
   snprintf(p.file, sizeof p.file, "persistence_202002071000_+005min_display.tif");
   rn_product_list_add(&keep, &p);
   CHECK_OK(rn_products_prune(dir, now, 3600, &keep, &removed));
-  CHECK(removed == 4);
+  CHECK(removed == 8);
+  CHECK(!exists(dir, "202002071000"));
+  CHECK(exists(dir, "202002071100/notes.txt"));
+  CHECK(!exists(dir, "202002071100/persistence_202002071100_+005min_dbz.tif"));
+  CHECK(exists(dir, "202002071335/persistence_202002071335_+005min_dbz.tif"));
   CHECK(exists(dir, "persistence_202002071335_+005min_dbz.tif"));
   CHECK(!exists(dir, "persistence_202002071100_+005min_dbz.tif"));
   CHECK(!exists(dir, "persistence_202002071100_forecast.nc"));
