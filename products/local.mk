@@ -3,9 +3,10 @@ libradnow_la_SOURCES += products/cf_grid.c products/frame_netcdf.c
 noinst_HEADERS += products/cf_grid.h
 
 # COG GeoTIFF products, the dBZ palette, the latest.json manifest and retention.
-libradnow_la_SOURCES += products/palette.c products/geotiff.c products/manifest.c
+libradnow_la_SOURCES += products/palette.c products/geotiff.c products/manifest.c \
+	products/odim_write.c
 pkginclude_HEADERS += include/radnow/palette.h include/radnow/geotiff.h \
-	include/radnow/manifest.h
+	include/radnow/manifest.h include/radnow/odim_write.h
 palettedir = $(pkgdatadir)/palettes
 dist_palette_DATA = etc/palettes/dbz.txt
 
