@@ -5,10 +5,19 @@
 
 #include "reader.h"
 
+extern const struct rn_reader rn_reader_nexrad;
+extern const struct rn_reader rn_reader_cinrad_std;
+extern const struct rn_reader rn_reader_cinrad_cc;
+extern const struct rn_reader rn_reader_cinrad_legacy;
+
 /* Probing order matters only where formats nest (HDF5 underlies ODIM,
  * KNMI and NetCDF-4); each probe is specific enough to say no to others. */
 static const struct rn_reader *const readers[] = {
     NULL, /* readers are added here, one line each */
+    &rn_reader_nexrad,
+    &rn_reader_cinrad_std,
+    &rn_reader_cinrad_cc,
+    &rn_reader_cinrad_legacy,
 };
 
 void rn_ingest_options_init(struct rn_ingest_options *opt)
