@@ -250,13 +250,17 @@ static enum rn_status read_std(const char *path, const struct rn_ingest_options 
                     cno, ncuts);
       goto done;
     }
-    if (dlen < 0 || (size_t)dlen > size - pos - RADIAL) {
-      st = rn_error(RN_EFORMAT, "%s: truncated: radial %ld needs %d data bytes, %zu are left",
-                    what, radial, dlen, size - pos - RADIAL);
+    if (dlen < 0 || dlen > (1 << 24) || nmom < 0 || nmom > MAX_MOMENTS || state < 0 ||
+        state > 6 || !(fabs(rn_f32le(h + 20)) <= 360) || !(fabs(rn_f32le(h + 24)) <= 90)) {
+      st = rn_error(RN_EFORMAT,
+                    "%s: radial %ld: impossible header (state %d, %d moments, %d data bytes, "
+                    "azimuth %g, elevation %g)",
+                    what, radial, state, nmom, dlen, rn_f32le(h + 20), rn_f32le(h + 24));
       goto done;
     }
-    if (nmom < 0 || nmom > MAX_MOMENTS) {
-      st = rn_error(RN_EFORMAT, "%s: radial %ld: %d moments", what, radial, nmom);
+    if ((size_t)dlen > size - pos - RADIAL) {
+      st = rn_error(RN_EFORMAT, "%s: truncated: radial %ld needs %d data bytes, %zu are left",
+                    what, radial, dlen, size - pos - RADIAL);
       goto done;
     }
     if (zip > 1) {

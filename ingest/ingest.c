@@ -1,6 +1,7 @@
 /* ingest.c - format detection (from content) and dispatch to the readers. */
 #include <radnow/ingest.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "reader.h"
@@ -41,13 +42,14 @@ enum rn_status rn_ingest_read(const char *path, const struct rn_ingest_options *
   size_t n = 0;
   enum rn_status st;
   struct rn_ingest_options defaults;
+  enum rn_compression compression = RN_COMPRESSION_NONE;
 
   memset(out, 0, sizeof *out);
   if (!opt) {
     rn_ingest_options_init(&defaults);
     opt = &defaults;
   }
-  st = rn_read_head(path, head, sizeof head, &n, NULL);
+  st = rn_read_head(path, head, sizeof head, &n, &compression);
   if (st)
     return st;
   if (n == 0)
@@ -59,6 +61,16 @@ enum rn_status rn_ingest_read(const char *path, const struct rn_ingest_options *
     if (st)
       rn_radar_data_free(out);
     return st;
+  }
+  if (compression != RN_COMPRESSION_NONE) {
+    /* A damaged stream can still yield a head of garbage: say what is
+     * wrong with the stream rather than "unknown format". */
+    unsigned char *all = NULL;
+    size_t size = 0;
+    st = rn_read_whole_file(path, (size_t)1 << 31, &all, &size, NULL);
+    free(all);
+    if (st)
+      return st;
   }
   return rn_error(RN_EFORMAT, "%s: not a radar file radnow can read (unknown format)", path);
 }

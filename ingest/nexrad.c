@@ -343,7 +343,7 @@ static enum rn_status read_nexrad(const char *path, const struct rn_ingest_optio
   rn_cuts_init(&nx.cuts, what, opt);
   if ((st = rn_read_whole_file(path, MAX_BYTES, &buf, &size, &comp)))
     return rn_error_prefix(st, "nexrad");
-  if (size < VOLUME_HEADER + 4) {
+  if (size < VOLUME_HEADER + 8) { /* the header and the start of a record */
     st = rn_error(RN_EFORMAT, "%s: truncated: %zu bytes", what, size);
     goto done;
   }
