@@ -266,7 +266,7 @@ enum rn_status rn_lut_build(const struct rn_volume *vol, const struct rn_grid *g
 #pragma omp parallel for schedule(static)
   for (size_t p = 0; p < npix; p++) {
     const double ae = beam.ae;
-    float *gp = lut->gpos + p * (size_t)ns;
+    float gp[RN_CAPPI_NONE];
     double s = hypot(X[p], Y[p]), phi, sp, cp, az;
     int any = 0, b;
 
@@ -277,7 +277,7 @@ enum rn_status rn_lut_build(const struct rn_volume *vol, const struct rn_grid *g
       lut->cap_w[p] = 0;
     }
     for (int k = 0; k < ns; k++)
-      gp[k] = NAN;
+      gp[k] = lut->gpos[(size_t)k * npix + p] = NAN;
     if (!(s <= smax))
       continue;
     phi = s / ae;
@@ -290,7 +290,7 @@ enum rn_status rn_lut_build(const struct rn_volume *vol, const struct rn_grid *g
         continue; /* this beam never gets that far out */
       q = (ae * sp / c - sw->first_gate) / sw->gate_spacing;
       if (q >= -0.5 && q <= sw->ngates - 0.5) {
-        gp[k] = (float)q;
+        gp[k] = lut->gpos[(size_t)k * npix + p] = (float)q;
         any = 1;
       }
     }

@@ -26,7 +26,7 @@ struct rn_lut {
   int cappi;         /* cap_k and cap_w are present */
   uint16_t *azbin;   /* [npix] azimuth bin, RN_AZ_NONE outside coverage */
   float *range;      /* [npix] ground range from the site, m (NaN outside) */
-  float *gpos;       /* [npix][nsweeps] fractional gate index, NaN outside that sweep */
+  float *gpos;       /* [nsweeps][npix] fractional gate index, NaN outside that sweep */
   uint8_t *cap_k;    /* [npix] lower CAPPI sweep, RN_CAPPI_NONE when none */
   float *cap_w;      /* [npix] weight of sweep cap_k + 1 (0: cap_k alone) */
   void *mem;         /* the one allocation the arrays above are carved from */

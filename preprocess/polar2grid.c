@@ -71,9 +71,10 @@ struct azent {
 };
 
 struct sweep_view {
-  const float *data; /* R x G, NULL when the sweep lacks the quantity */
+  const float *data;   /* R x G, NULL when the sweep lacks the quantity */
   int nrays, ngates;
-  struct azent *az;  /* RN_AZBINS entries */
+  const struct azent *az; /* RN_AZBINS entries, shared by sweeps with the same rays */
+  const int16_t *ray;     /* RN_AZBINS entries: the nearest ray, -1 none */
 };
 
 struct ray_az {
@@ -178,39 +179,104 @@ static inline int is_echo(float v)
   return isfinite(v);
 }
 
-/* Value of one sweep at fractional gate q in the azimuth bin a: NaN
- * nodata, -inf undetect, else dBZ (see polar2grid.h for the rules). */
-static inline float sample(const struct sweep_view *sv, const struct azent *a, float q,
-                           int bilinear)
+/* Value of one sweep at fractional gate q in azimuth bin b: NaN nodata,
+ * -inf undetect, else dBZ (see polar2grid.h for the rules). */
+static inline float sample_nearest(const struct sweep_view *sv, unsigned b, float q)
 {
-  const int G = sv->ngates;
-  if (isnan(q) || a->r0 < 0 || !sv->data)
+  const int G = sv->ngates, r = sv->ray[b];
+  int g = (int)(q + 0.5f);
+  if (r < 0)
     return NAN;
-  if (!bilinear) {
-    int g = (int)(q + 0.5f), r = a->w < 0.5f ? a->r0 : a->r1;
-    if (g > G - 1)
-      g = G - 1;
-    return sv->data[(size_t)r * G + g];
-  } else {
-    int g0 = (int)floorf(q), g1;
-    float wg = q - (float)g0, wa = a->w;
-    const float *d0 = sv->data + (size_t)a->r0 * G, *d1 = sv->data + (size_t)a->r1 * G;
-    float v00, v01, v10, v11;
-    if (g0 < 0) {
-      g0 = 0;
-      wg = 0;
-    } else if (g0 >= G - 1) {
-      g0 = G - 1;
-      wg = 0;
+  if (g > G - 1)
+    g = G - 1;
+  return sv->data[(size_t)r * G + g];
+}
+
+static inline float sample_bilinear(const struct sweep_view *sv, unsigned b, float q)
+{
+  const struct azent *a = &sv->az[b];
+  const int G = sv->ngates;
+  int g0 = (int)floorf(q), g1;
+  float wg = q - (float)g0, wa = a->w, v00, v01, v10, v11;
+  const float *d0, *d1;
+  if (a->r0 < 0)
+    return NAN;
+  if (g0 < 0) {
+    g0 = 0;
+    wg = 0;
+  } else if (g0 >= G - 1) {
+    g0 = G - 1;
+    wg = 0;
+  }
+  g1 = wg > 0 ? g0 + 1 : g0;
+  d0 = sv->data + (size_t)a->r0 * G;
+  d1 = sv->data + (size_t)a->r1 * G;
+  v00 = d0[g0], v01 = d0[g1], v10 = d1[g0], v11 = d1[g1];
+  if (is_echo(v00) && is_echo(v01) && is_echo(v10) && is_echo(v11)) {
+    /* a + t (b - a): exact where neighbours are equal */
+    float v0 = v00 + wg * (v01 - v00), v1 = v10 + wg * (v11 - v10);
+    return v0 + wa * (v1 - v0);
+  }
+  return wa < 0.5f ? (wg < 0.5f ? v00 : v01) : (wg < 0.5f ? v10 : v11);
+}
+
+static inline float sample(const struct sweep_view *sv, unsigned b, float q, int bilinear)
+{
+  if (isnan(q) || !sv->data)
+    return NAN;
+  return bilinear ? sample_bilinear(sv, b, q) : sample_nearest(sv, b, q);
+}
+
+/* One pass over the pixels per sweep keeps that sweep's data, azimuth
+ * table and slice of the table in cache. acc starts as NaN. pcappi fills
+ * only pixels still without data (sweeps go upwards); cmax keeps the
+ * maximum (undetect, -inf, loses to any echo; NaN to anything). Called
+ * inside a parallel region: every sweep's loop gives each thread the same
+ * pixels (static schedule, same bounds), so the passes need no barrier. */
+static void gather_sweep(float *restrict acc, const struct rn_lut *lut, size_t npix, int k,
+                         const struct sweep_view *sv, int bilinear, int pcappi)
+{
+  const float *restrict gp = lut->gpos + (size_t)k * npix;
+  const uint16_t *restrict azbin = lut->azbin;
+  if (!sv->data)
+    return;
+#define GATHER(SAMPLE)                                                                            \
+  _Pragma("omp for schedule(static) nowait") for (size_t p = 0; p < npix; p++)                   \
+  {                                                                                               \
+    float q = gp[p], v;                                                                           \
+    if (isnan(q) || (pcappi && !isnan(acc[p])))                                                   \
+      continue;                                                                                   \
+    v = SAMPLE(sv, azbin[p], q);                                                                  \
+    if (!isnan(v) && !(v <= acc[p]))                                                              \
+      acc[p] = v;                                                                                 \
+  }
+  if (bilinear)
+    GATHER(sample_bilinear)
+  else
+    GATHER(sample_nearest)
+#undef GATHER
+}
+
+static void gather_cappi(float *restrict acc, const struct rn_lut *lut, size_t npix,
+                         const struct sweep_view *sv, int bilinear)
+{
+#pragma omp for schedule(static) nowait
+  for (size_t p = 0; p < npix; p++) {
+    const int k = lut->cap_k[p];
+    const float w = lut->cap_w[p];
+    const unsigned b = lut->azbin[p];
+    float v, v1;
+    if (k == (int)RN_CAPPI_NONE)
+      continue;
+    v = sample(&sv[k], b, lut->gpos[(size_t)k * npix + p], bilinear);
+    if (w > 0) {
+      v1 = sample(&sv[k + 1], b, lut->gpos[(size_t)(k + 1) * npix + p], bilinear);
+      if (is_echo(v) && is_echo(v1))
+        v = v + w * (v1 - v);
+      else if (w >= 0.5f ? !isnan(v1) : isnan(v))
+        v = v1; /* the nearer sweep, or the other when it has no data */
     }
-    g1 = wg > 0 ? g0 + 1 : g0;
-    v00 = d0[g0], v01 = d0[g1], v10 = d1[g0], v11 = d1[g1];
-    if (is_echo(v00) && is_echo(v01) && is_echo(v10) && is_echo(v11)) {
-      /* a + t (b - a): exact where neighbours are equal */
-      float v0 = v00 + wg * (v01 - v00), v1 = v10 + wg * (v11 - v10);
-      return v0 + wa * (v1 - v0);
-    }
-    return wa < 0.5f ? (wg < 0.5f ? v00 : v01) : (wg < 0.5f ? v10 : v11);
+    acc[p] = v;
   }
 }
 
@@ -234,6 +300,12 @@ static const float *sweep_data(const struct rn_sweep *sw, const char *quantity,
   return m ? m->data : NULL;
 }
 
+static int same_rays(const struct rn_sweep *a, const struct rn_sweep *b)
+{
+  return a->nrays == b->nrays &&
+         memcmp(a->azimuth, b->azimuth, (size_t)a->nrays * sizeof *a->azimuth) == 0;
+}
+
 enum rn_status rn_polar2grid(const struct rn_volume *vol, const char *quantity,
                              const struct rn_grid *grid, const struct rn_p2g_options *opt,
                              struct rn_lut_cache *cache, struct rn_frame *out,
@@ -242,12 +314,13 @@ enum rn_status rn_polar2grid(const struct rn_volume *vol, const char *quantity,
   struct rn_p2g_options defaults;
   struct sweep_view *sv = NULL;
   struct azent *tabs = NULL;
+  int16_t *rays = NULL;
   const struct rn_lut *lut;
   struct rn_lut *owned = NULL;
   const char *qname = NULL;
   const size_t npix = (size_t)grid->nx * (size_t)grid->ny;
-  int ns = vol->nsweeps, have = 0, bilinear;
-  enum rn_status st;
+  int ns = vol->nsweeps, have = 0, bilinear, ntab = 0;
+  enum rn_status st = RN_OK;
 
   memset(out, 0, sizeof *out);
   if (!opt) {
@@ -260,24 +333,41 @@ enum rn_status rn_polar2grid(const struct rn_volume *vol, const char *quantity,
                     vol->source[0] ? vol->source : "radar");
   sv = calloc((size_t)ns, sizeof *sv);
   tabs = malloc((size_t)ns * RN_AZBINS * sizeof *tabs);
-  if (!sv || !tabs) {
+  rays = malloc((size_t)ns * RN_AZBINS * sizeof *rays);
+  if (!sv || !tabs || !rays) {
     st = rn_error(RN_ENOMEM, "grid: out of memory");
     goto out;
   }
   for (int k = 0; k < ns; k++) {
     const struct rn_sweep *sw = &vol->sweeps[k];
+    int j;
     sv[k].data = sweep_data(sw, quantity, &qname);
     sv[k].nrays = sw->nrays;
     sv[k].ngates = sw->ngates;
-    sv[k].az = tabs + (size_t)k * RN_AZBINS;
     if (sv[k].data)
       have = 1;
     else
       rn_log_debug("grid: %s: sweep %g deg has no %s; counted as nodata", vol->source,
                    sw->elevation, quantity ? quantity : "DBZH or TH");
-    st = build_aztab(sw, sv[k].az);
-    if (st)
-      goto out;
+    for (j = 0; j < k && !same_rays(&vol->sweeps[j], sw); j++)
+      ;
+    if (j < k) { /* same rays as an earlier sweep: share its table */
+      sv[k].az = sv[j].az;
+      sv[k].ray = sv[j].ray;
+      continue;
+    }
+    {
+      struct azent *t = tabs + (size_t)ntab * RN_AZBINS;
+      int16_t *r = rays + (size_t)ntab * RN_AZBINS;
+      ntab++;
+      st = build_aztab(sw, t);
+      if (st)
+        goto out;
+      for (int b = 0; b < RN_AZBINS; b++)
+        r[b] = t[b].w < 0.5f ? t[b].r0 : t[b].r1;
+      sv[k].az = t;
+      sv[k].ray = r;
+    }
   }
   if (!have) {
     st = rn_error(RN_ENOTFOUND, "grid: %s: no sweep has the quantity %s",
@@ -287,7 +377,7 @@ enum rn_status rn_polar2grid(const struct rn_volume *vol, const char *quantity,
   st = rn_lut_get(cache, vol, grid, opt, &lut, &owned);
   if (st)
     goto out;
-  st = rn_frame_alloc(out, grid);
+  st = rn_frame_alloc(out, grid); /* filled with NaN */
   if (st)
     goto out;
   out->time = vol->time;
@@ -295,45 +385,22 @@ enum rn_status rn_polar2grid(const struct rn_volume *vol, const char *quantity,
   rn_product_name(opt, out->product, sizeof out->product);
   snprintf(out->source, sizeof out->source, "%s", vol->source);
 
-#pragma omp parallel for schedule(static)
-  for (size_t p = 0; p < npix; p++) {
-    const unsigned b = lut->azbin[p];
-    const float *gp = lut->gpos + p * (size_t)ns;
-    float v = NAN;
-    if (b != RN_AZ_NONE) {
-      switch (opt->product) {
-      case RN_PRODUCT_PCAPPI: /* lowest sweep that measured here */
-        for (int k = 0; k < ns && isnan(v); k++)
-          v = sample(&sv[k], &sv[k].az[b], gp[k], bilinear);
-        break;
-      case RN_PRODUCT_CMAX:
-        for (int k = 0; k < ns; k++) {
-          float x = sample(&sv[k], &sv[k].az[b], gp[k], bilinear);
-          if (!isnan(x) && (isnan(v) || x > v))
-            v = x;
-        }
-        break;
-      case RN_PRODUCT_CAPPI: {
-        const int k = lut->cap_k[p];
-        const float w = lut->cap_w[p];
-        if (k == (int)RN_CAPPI_NONE)
-          break;
-        v = sample(&sv[k], &sv[k].az[b], gp[k], bilinear);
-        if (w > 0) {
-          float v1 = sample(&sv[k + 1], &sv[k + 1].az[b], gp[k + 1], bilinear);
-          if (is_echo(v) && is_echo(v1))
-            v = v + w * (v1 - v);
-          else if (w >= 0.5f ? !isnan(v1) : isnan(v))
-            v = v1; /* the nearer sweep, or the other when it has no data */
-        }
-        break;
-      }
-      }
+#pragma omp parallel
+  {
+    if (opt->product == RN_PRODUCT_CAPPI)
+      gather_cappi(out->dbz, lut, npix, sv, bilinear);
+    else
+      for (int k = 0; k < ns; k++)
+        gather_sweep(out->dbz, lut, npix, k, &sv[k], bilinear,
+                     opt->product == RN_PRODUCT_PCAPPI);
+#pragma omp for schedule(static)
+    for (size_t p = 0; p < npix; p++) {
+      float v = out->dbz[p];
+      /* frame.h: undetect and weaker echoes become the no-echo floor */
+      out->dbz[p] = v < RN_DBZ_NOECHO ? RN_DBZ_NOECHO : v;
+      if (ground_range)
+        ground_range[p] = lut->range[p];
     }
-    /* frame.h: undetect and weaker echoes become the no-echo floor */
-    out->dbz[p] = v < RN_DBZ_NOECHO ? RN_DBZ_NOECHO : v;
-    if (ground_range)
-      ground_range[p] = lut->range[p];
   }
 out:
   if (st)
@@ -341,5 +408,6 @@ out:
   rn_lut_free(owned);
   free(sv);
   free(tabs);
+  free(rays);
   return st;
 }
