@@ -7,3 +7,14 @@ pkginclude_HEADERS += include/radnow/beam.h include/radnow/polar2grid.h
 check_PROGRAMS += tests/unit/test_polar2grid
 tests_unit_test_polar2grid_LDADD = libradnow.la $(PROJ_LIBS)
 TESTS += tests/unit/test_polar2grid
+
+libradnow_la_SOURCES += preprocess/composite.c preprocess/resample.c preprocess/patch.c
+pkginclude_HEADERS += include/radnow/composite.h include/radnow/resample.h \
+	include/radnow/patch.h
+
+check_PROGRAMS += tests/unit/test_composite tests/unit/test_resample tests/unit/test_patch
+tests_unit_test_composite_LDADD = libradnow.la
+tests_unit_test_resample_LDADD = libradnow.la $(PROJ_LIBS)
+tests_unit_test_patch_LDADD = libradnow.la
+TESTS += tests/unit/test_composite tests/unit/test_resample tests/unit/test_patch
+EXTRA_DIST += tests/numeric/patch_reshape.bin tests/tools/patch_fixture.py
