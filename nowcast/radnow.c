@@ -20,6 +20,7 @@ struct command {
 
 static const struct command commands[] = {
     {"info", cmd_info, "describe radar files, or list compute devices (--devices)"},
+    {"grid", cmd_grid, "grid radar files onto a map (one CF NetCDF frame)"},
 };
 
 static void usage(FILE *out)

@@ -8,9 +8,10 @@ check_PROGRAMS += tests/unit/test_polar2grid
 tests_unit_test_polar2grid_LDADD = libradnow.la $(PROJ_LIBS)
 TESTS += tests/unit/test_polar2grid
 
-libradnow_la_SOURCES += preprocess/composite.c preprocess/resample.c preprocess/patch.c
+libradnow_la_SOURCES += preprocess/composite.c preprocess/resample.c preprocess/patch.c \
+	preprocess/gridding.c
 pkginclude_HEADERS += include/radnow/composite.h include/radnow/resample.h \
-	include/radnow/patch.h
+	include/radnow/patch.h include/radnow/gridding.h
 
 check_PROGRAMS += tests/unit/test_composite tests/unit/test_resample tests/unit/test_patch
 tests_unit_test_composite_LDADD = libradnow.la
