@@ -19,3 +19,7 @@ tests_unit_test_resample_LDADD = libradnow.la $(PROJ_LIBS)
 tests_unit_test_patch_LDADD = libradnow.la
 TESTS += tests/unit/test_composite tests/unit/test_resample tests/unit/test_patch
 EXTRA_DIST += tests/numeric/patch_reshape.bin tests/tools/patch_fixture.py
+
+# Z-R relation (rain rates to dBZ)
+libradnow_la_SOURCES += preprocess/zr.c
+pkginclude_HEADERS += include/radnow/zr.h
