@@ -20,6 +20,7 @@ struct command {
 
 static const struct command commands[] = {
     {"info", cmd_info, "describe radar files, or list compute devices (--devices)"},
+    {"run", cmd_run, "one operational nowcast cycle (for cron or systemd)"},
 };
 
 static void usage(FILE *out)
