@@ -5,6 +5,7 @@
 #include <radnow/status.h>
 
 #include <getopt.h>
+#include <hdf5.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -68,6 +69,10 @@ int cmd_run(int argc, char **argv)
   struct rn_cycle_result res;
   enum rn_status st;
 
+  /* After a failed write (full disk) HDF5 keeps the half-closed file in its
+   * tables and its exit-time cleanup crashes on it; the kernel reclaims
+   * everything anyway. Must come before the first HDF5 call. */
+  H5dont_atexit();
   optind = 1;
   while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
     switch (c) {

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -394,6 +395,19 @@ static enum rn_status products_housekeeping(const struct rn_cycle_config *cc, rn
 
 /* ---- the cycle -------------------------------------------------------- */
 
+/* Writers report a full disk in their own words (HDF5 says "Permission
+ * denied"); say plainly when the file system is full. */
+static enum rn_status explain_write_error(enum rn_status st, const char *dir)
+{
+  struct statvfs vfs;
+  char msg[4096];
+  if (st != RN_EWRITE || statvfs(dir, &vfs) != 0 || vfs.f_bavail != 0 ||
+      strstr(rn_errmsg(), "No space left"))
+    return st;
+  snprintf(msg, sizeof msg, "%s", rn_errmsg());
+  return rn_error(st, "%s (no space left on the file system of %s)", msg, dir);
+}
+
 static enum rn_status load_frames(const struct rn_state *s, const struct rn_selection *sel,
                                   struct rn_frame *frames)
 {
@@ -423,7 +437,7 @@ enum rn_status rn_cycle_run(const struct rn_cycle_config *cc, rn_time now, int m
   double start = rn_clock();
   enum rn_status st, first_failure = RN_OK;
   char stamp[16], path[4400], msg[4600];
-  int nok = 0, removed;
+  int nok = 0, removed, created_dir = 0, published = 0;
 
   memset(res, 0, sizeof *res);
   memset(dp, 0, sizeof dp);
@@ -462,6 +476,10 @@ enum rn_status rn_cycle_run(const struct rn_cycle_config *cc, rn_time now, int m
 
   snprintf(res->cycle_dir, sizeof res->cycle_dir, "%s/%s", cc->products_dir,
            rn_time_compact(res->reference_time, stamp));
+  {
+    struct stat sb;
+    created_dir = stat(res->cycle_dir, &sb) != 0;
+  }
   if ((st = rn_mkdirs(res->cycle_dir))) {
     st = rn_error_prefix(st, "products");
     goto out;
@@ -494,8 +512,11 @@ enum rn_status rn_cycle_run(const struct rn_cycle_config *cc, rn_time now, int m
     dp[i].members = fc.nmembers;
     dp[i].nleads = fc.nleads;
     rn_seam_forecast_free(&fc);
-    if (st)
-      goto out; /* cannot write: nothing more will succeed, publish nothing */
+    if (st) {
+      /* Cannot write: nothing more will succeed; publish nothing. */
+      st = explain_write_error(st, cc->products_dir);
+      goto out;
+    }
     dp[i].ok = 1;
     nok++;
     res->nproducts += dp[i].files.n;
@@ -515,11 +536,16 @@ enum rn_status rn_cycle_run(const struct rn_cycle_config *cc, rn_time now, int m
     goto out;
   }
   snprintf(path, sizeof path, "%s/manifest.json", res->cycle_dir);
-  if ((st = rn_publish_buffer(path, mb.p, mb.n)))
+  if ((st = rn_publish_buffer(path, mb.p, mb.n))) {
+    st = explain_write_error(st, cc->products_dir);
     goto out;
+  }
   snprintf(res->latest, sizeof res->latest, "%s/latest.json", cc->products_dir);
-  if ((st = rn_publish_buffer(res->latest, lb.p, lb.n)))
+  if ((st = rn_publish_buffer(res->latest, lb.p, lb.n))) {
+    st = explain_write_error(st, cc->products_dir);
     goto out;
+  }
+  published = 1;
   snprintf(msg, sizeof msg, "%d product file(s) in %s", res->nproducts, res->cycle_dir);
   stage_done(&tm, "publish", msg);
 
@@ -540,6 +566,13 @@ enum rn_status rn_cycle_run(const struct rn_cycle_config *cc, rn_time now, int m
       }
 
 out:
+  if (st && created_dir && !published && res->cycle_dir[0]) {
+    /* Complete files of an unpublished cycle would only confuse readers. */
+    char keep[4096];
+    snprintf(keep, sizeof keep, "%s", rn_errmsg());
+    remove_tree(res->cycle_dir);
+    rn_error(st, "%s", keep);
+  }
   res->total = rn_clock() - start;
   if (st)
     rn_log_info("cycle: total %.2f s (failed)", res->total);

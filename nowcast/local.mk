@@ -8,3 +8,5 @@ pkginclude_HEADERS += include/radnow/lock.h include/radnow/state.h include/radno
 	include/radnow/cycle.h
 noinst_HEADERS += nowcast/cycle_seams.h
 radnow_SOURCES += nowcast/cmd_run.c
+# cmd_run calls HDF5 itself (H5dont_atexit).
+radnow_LDADD += $(HDF5_LIBS)

@@ -20,3 +20,7 @@ TESTS += tests/ops/run_basic.sh
 EXTRA_DIST += tests/ops/opslib.sh tests/ops/run_basic.sh
 TESTS += tests/ops/run_lock.sh
 EXTRA_DIST += tests/ops/run_lock.sh
+TESTS += tests/ops/run_kill.sh
+EXTRA_DIST += tests/ops/run_kill.sh
+TESTS += tests/ops/run_full.sh
+EXTRA_DIST += tests/ops/run_full.sh
