@@ -66,7 +66,7 @@ if [ $slot2 -ne $slot ]; then
   "$MKFRAMES" "$d/live" "$(date -u -d @$((slot2 - 1200)) +%Y%m%d%H%M)" 4 5 || fail "mkframes"
 fi
 rm -rf "$d/lstate"
-timeout 60 "$RADNOW" run -c "$d/live.conf" --time "$(date -u -d @$now +%Y%m%d%H%M%S)" --wait 2 \
+timeout 60 "$RADNOW" run -c "$d/live.conf" --time "$(date -u -d @$now +%Y%m%d%H%M%S)" --wait 8 \
   --set run.poll=0.5 >"$d/out3" 2>"$d/err3"
 rc=$?
 [ $rc -eq 0 ] || fail "run after a bounded wait exited $rc: $(cat "$d/err3")"
