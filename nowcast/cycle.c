@@ -135,7 +135,7 @@ enum rn_status rn_cycle_config_load(struct rn_cycle_config *cc, const struct rn_
     cc->thresholds[1] = 40;
     cc->thresholds[2] = 50;
   }
-  st = split_predictors(cc, rn_config_string(cfg, "run", "predictors", "extrapolation"));
+  st = split_predictors(cc, rn_config_string(cfg, "run", "predictors", "persistence"));
   if (st)
     return st;
   {

@@ -24,3 +24,5 @@ TESTS += tests/ops/run_kill.sh
 EXTRA_DIST += tests/ops/run_kill.sh
 TESTS += tests/ops/run_full.sh
 EXTRA_DIST += tests/ops/run_full.sh
+TESTS += tests/ops/conf_example.sh
+EXTRA_DIST += tests/ops/conf_example.sh
