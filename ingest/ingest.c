@@ -7,8 +7,15 @@
 
 /* Probing order matters only where formats nest (HDF5 underlies ODIM,
  * KNMI and NetCDF-4); each probe is specific enough to say no to others. */
+extern const struct rn_reader rn_reader_odim;
+extern const struct rn_reader rn_reader_cfradial;
+extern const struct rn_reader rn_reader_hdf5_other;
+
 static const struct rn_reader *const readers[] = {
     NULL, /* readers are added here, one line each */
+    &rn_reader_odim,
+    &rn_reader_cfradial,
+    &rn_reader_hdf5_other, /* last of the HDF5-based formats */
 };
 
 void rn_ingest_options_init(struct rn_ingest_options *opt)
@@ -49,6 +56,8 @@ enum rn_status rn_ingest_read(const char *path, const struct rn_ingest_options *
     st = readers[i]->read(path, opt, out);
     if (st)
       rn_radar_data_free(out);
+    else if (!out->time_from_name && rn_time_from_filename(path, &out->time_from_name) != 0)
+      out->time_from_name = 0;
     return st;
   }
   return rn_error(RN_EFORMAT, "%s: not a radar file radnow can read (unknown format)", path);

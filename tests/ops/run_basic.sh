@@ -52,7 +52,7 @@ mv "$d/late.nc" "$d/in/radar_202002071335.nc"
 # A corrupt newest file is reported, skipped, and the cycle runs from the set before.
 head -c 3000 "$d/in/radar_202002071330.nc" >"$d/in/radar_202002071340.nc"
 run_ops "$d" --time 202002071340 || fail "run with a corrupt newest file exited $?: $(cat "$d/err")"
-grep -q "warn: input: $d/in/radar_202002071340.nc: .*(skipped)" "$d/err" ||
+grep -q "warn: input: .*$d/in/radar_202002071340.nc: .*(skipped)" "$d/err" ||
   fail "corrupt file not reported: $(cat "$d/err")"
 grep -q '"cycle": "202002071335"' "$d/products/latest.json" || fail "corrupt run did not use 13:35"
 grep -q "202002071340.*bad" "$d/state/inputs.tsv" || fail "corrupt file not recorded as bad"
