@@ -13,10 +13,8 @@ static const struct {
   int has_nodata, has_undetect;
   double nodata, undetect;
 } named[] = {
-    {"odim-byte", 0.5, -32.0, 1, 1, 255, 0},
-    {"hko7", 70.0 / 255.0, -10.0, 0, 1, 0, 0},
-    {"radar-echo", 0.5, 15.0, 0, 1, 0, 0},
-    {"cikm", 95.0 / 255.0, -10.0, 0, 1, 0, 0},
+    {"odim-byte", 0.5, -32.0, 1, 1, 255, 0}, {"hko7", 70.0 / 255.0, -10.0, 0, 1, 0, 0},
+    {"radar-echo", 0.5, 15.0, 0, 1, 0, 0},   {"cikm", 95.0 / 255.0, -10.0, 0, 1, 0, 0},
     {"dbz", 1.0, 0.0, 0, 0, 0, 0},
 };
 
@@ -72,11 +70,13 @@ enum rn_status rn_encoding_parse(const char *spec, struct rn_encoding *e)
         return rn_error(RN_EUSAGE, "encoding '%s' is not known (known: " KNOWN ")", tok);
       continue;
     }
-    int is_nodata = strncmp(tok, "nodata=", 7) == 0, is_undetect = strncmp(tok, "undetect=", 9) == 0;
+    int is_nodata = strncmp(tok, "nodata=", 7) == 0,
+        is_undetect = strncmp(tok, "undetect=", 9) == 0;
     const char *val = is_nodata ? tok + 7 : tok + 9;
     double v = 0;
     if (!is_nodata && !is_undetect)
-      return rn_error(RN_EUSAGE, "encoding '%s': '%s' is neither nodata=V nor undetect=V", spec, tok);
+      return rn_error(RN_EUSAGE, "encoding '%s': '%s' is neither nodata=V nor undetect=V", spec,
+                      tok);
     int none = strcmp(val, "none") == 0;
     if (!none && number(val, &v))
       return rn_error(RN_EUSAGE, "encoding '%s': '%s' is not a number", spec, val);

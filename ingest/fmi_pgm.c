@@ -83,8 +83,8 @@ int rn_fmi_pgm_parse(const unsigned char *head, size_t n, struct rn_fmi_header *
   if (!comments || pgm_int(head, n, &i, &h->width) || pgm_int(head, n, &i, &h->height) ||
       pgm_int(head, n, &i, &h->maxval))
     return 0;
-  h->have_projection = !strcmp(h->type, "stereographic") && corners == 3 && h->mpp_x > 0 &&
-                       h->mpp_y > 0;
+  h->have_projection =
+      !strcmp(h->type, "stereographic") && corners == 3 && h->mpp_x > 0 && h->mpp_y > 0;
   return 1;
 }
 

@@ -17,7 +17,10 @@
 /* Largest compressed HDF5 file decompressed into memory. */
 #define RN_H5_MAX_BYTES ((size_t)2 << 30)
 
-static void quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+static void quiet(void)
+{
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
 
 int rn_h5_signature(const unsigned char *head, size_t n)
 {
@@ -253,7 +256,7 @@ hid_t rn_h5_num_native(enum rn_h5_num t)
 
 const char *rn_h5_num_name(enum rn_h5_num t)
 {
-  static const char *const names[] = {"uint8", "int8",  "uint16", "int16", "uint32",
+  static const char *const names[] = {"uint8", "int8",  "uint16", "int16",      "uint32",
                                       "int32", "float", "double", "unsupported"};
   return names[t];
 }
@@ -366,8 +369,7 @@ static int fetch_chunks(hid_t dset, struct rn_h5_block *b, const hsize_t chunk[2
   return 0;
 }
 
-enum rn_status rn_h5_fetch_2d(hid_t dset, const char *file, const char *obj,
-                              struct rn_h5_block *b)
+enum rn_status rn_h5_fetch_2d(hid_t dset, const char *file, const char *obj, struct rn_h5_block *b)
 {
   hid_t sp = H5Dget_space(dset);
   hsize_t dims[2] = {0, 0}, chunk[2] = {0, 0};
@@ -416,9 +418,8 @@ int rn_h5_decode_2d(struct rn_h5_block *b)
 #pragma omp parallel if (b->nchunks > 1 && !in_parallel())
   {
     struct libdeflate_decompressor *z = libdeflate_alloc_decompressor();
-    unsigned char *tmp = b->nchunks > 1 || b->chunk_rows > b->rows || b->chunk_cols > b->cols
-                             ? malloc(csize)
-                             : NULL;
+    unsigned char *tmp =
+        b->nchunks > 1 || b->chunk_rows > b->rows || b->chunk_cols > b->cols ? malloc(csize) : NULL;
     int direct = b->nchunks == 1 && b->chunk_rows == b->rows && b->chunk_cols == b->cols;
 #pragma omp for schedule(dynamic, 1)
     for (size_t i = 0; i < b->nchunks; i++) {

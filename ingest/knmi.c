@@ -93,8 +93,10 @@ static enum rn_status knmi_read(const char *path, const struct rn_ingest_options
   if (rn_h5_attr_string(ov, "product_datetime_start", s0, sizeof s0) != 1 ||
       rn_h5_attr_string(ov, "product_datetime_end", s1, sizeof s1) != 1 || knmi_time(s0, &t0) ||
       knmi_time(s1, &t1)) {
-    st = rn_error(RN_EFORMAT, "knmi: %s: /overview: product_datetime_start/end missing or not "
-                  "DD-MON-YYYY;HH:MM:SS", path);
+    st = rn_error(RN_EFORMAT,
+                  "knmi: %s: /overview: product_datetime_start/end missing or not "
+                  "DD-MON-YYYY;HH:MM:SS",
+                  path);
     goto out;
   }
   if (rn_h5_attr_string(proj, "projection_proj4_params", projdef, sizeof projdef) != 1 ||
@@ -107,15 +109,15 @@ static enum rn_status knmi_read(const char *path, const struct rn_ingest_options
   }
   if (rn_h5_attr_string(cal, "calibration_formulas", formula, sizeof formula) != 1 ||
       sscanf(formula, "GEO=%lf*PV+%lf", &gain, &offset) != 2 || gain == 0) {
-    st = rn_error(RN_EFORMAT, "knmi: %s: /image1/calibration: formula '%s' is not GEO=A*PV+B",
-                  path, formula);
+    st = rn_error(RN_EFORMAT, "knmi: %s: /image1/calibration: formula '%s' is not GEO=A*PV+B", path,
+                  formula);
     goto out;
   }
   rn_h5_attr_double(cal, "calibration_missing_data", &missing);
   rn_h5_attr_string(img, "image_geo_parameter", param, sizeof param);
   if (!strstr(param, "PRECIPITATION") || !strstr(param, "MM")) {
-    st = rn_error(RN_EUNSUPPORTED, "knmi: %s: /image1: '%s' is not a rain accumulation in mm",
-                  path, param);
+    st = rn_error(RN_EUNSUPPORTED, "knmi: %s: /image1: '%s' is not a rain accumulation in mm", path,
+                  param);
     goto out;
   }
   d = rn_h5_exists(img, "image_data") ? H5Dopen2(img, "image_data", H5P_DEFAULT) : -1;
@@ -123,8 +125,8 @@ static enum rn_status knmi_read(const char *path, const struct rn_ingest_options
     st = rn_error(RN_EFORMAT, "knmi: %s: /image1/image_data missing", path);
     goto out;
   }
-  if ((st = rn_h5_fetch_2d(d, path, "/image1/image_data", &b)) ||
-      rn_h5_decode_2d(&b) != 0 || b.rows == 0 || b.cols == 0) {
+  if ((st = rn_h5_fetch_2d(d, path, "/image1/image_data", &b)) || rn_h5_decode_2d(&b) != 0 ||
+      b.rows == 0 || b.cols == 0) {
     if (!st)
       st = rn_error(RN_EFORMAT, "knmi: %s: /image1/image_data: empty or corrupt", path);
     else

@@ -1,9 +1,10 @@
 # ingest: one reader per format, behind rn_ingest_read.
 libradnow_la_SOURCES += ingest/ingest.c ingest/decompress.c
 noinst_HEADERS += ingest/reader.h
-libradnow_la_SOURCES += ingest/h5util.c ingest/odim.c ingest/cfradial.c ingest/raster.c \
+libradnow_la_SOURCES += ingest/h5util.c ingest/odim.c ingest/odim_polar.c ingest/odim_grid.c \
+	ingest/cfradial.c ingest/raster.c \
 	ingest/encoding.c ingest/fmi_pgm.c ingest/knmi.c
-noinst_HEADERS += ingest/h5util.h ingest/encoding.h ingest/fmi_pgm.h
+noinst_HEADERS += ingest/h5util.h ingest/odim.h ingest/encoding.h ingest/fmi_pgm.h
 
 # Tests of the readers: unit tests on synthetic files, real-corpus checks of
 # `radnow info`, and bad input. mkradar writes the synthetic files at run time.

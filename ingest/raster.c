@@ -176,7 +176,8 @@ static enum rn_status raster_read(const char *path, const struct rn_ingest_optio
 
   /* Encoding: options, then the file's own statement, then float = dBZ. */
   int ok_scale = 0, ok_offset = 0, ok_nodata = 0;
-  double scale = GDALGetRasterScale(band, &ok_scale), offset = GDALGetRasterOffset(band, &ok_offset);
+  double scale = GDALGetRasterScale(band, &ok_scale),
+         offset = GDALGetRasterOffset(band, &ok_offset);
   double band_nodata = GDALGetRasterNoDataValue(band, &ok_nodata);
   GDALDataType dtype = GDALGetRasterDataType(band);
   int is_float = dtype == GDT_Float32 || dtype == GDT_Float64;

@@ -20,15 +20,24 @@ static void test_encodings(void)
     const char *spec;
     double p, dbz; /* NaN: nodata */
   } table[] = {
-      {"odim-byte", 100, 18.0},           {"odim-byte", 255, NAN},
-      {"odim-byte", 0, -32.0},            {"odim-byte", 1, -31.5},
-      {"hko7", 255, 60.0},                {"hko7", 128, 70.0 * 128 / 255 - 10},
-      {"hko7", 0, -32.0},                 {"radar-echo", 40, 35.0},
-      {"radar-echo", 255, 142.5},         {"cikm", 255, 85.0},
-      {"cikm", 51, 9.0},                  {"linear:2,-10", 30, 50.0},
-      {"linear:2,-10", 0, -10.0},         {"linear:0.5,-32,nodata=0", 0, NAN},
-      {"hko7,nodata=255", 255, NAN},      {"odim-byte,undetect=none", 0, -32.0},
-      {"odim-byte,nodata=none", 255, 95.5}, {"dbz", -50, -32.0},
+      {"odim-byte", 100, 18.0},
+      {"odim-byte", 255, NAN},
+      {"odim-byte", 0, -32.0},
+      {"odim-byte", 1, -31.5},
+      {"hko7", 255, 60.0},
+      {"hko7", 128, 70.0 * 128 / 255 - 10},
+      {"hko7", 0, -32.0},
+      {"radar-echo", 40, 35.0},
+      {"radar-echo", 255, 142.5},
+      {"cikm", 255, 85.0},
+      {"cikm", 51, 9.0},
+      {"linear:2,-10", 30, 50.0},
+      {"linear:2,-10", 0, -10.0},
+      {"linear:0.5,-32,nodata=0", 0, NAN},
+      {"hko7,nodata=255", 255, NAN},
+      {"odim-byte,undetect=none", 0, -32.0},
+      {"odim-byte,nodata=none", 255, 95.5},
+      {"dbz", -50, -32.0},
   };
   for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
     struct rn_encoding e;
@@ -114,8 +123,8 @@ static void test_png(const char *dir)
 
 /* Mean |PGM - GeoTIFF| (dBZ) over valid pixels, sampling the PGM frame on a
  * grid whose corners are (x0, y1) with pixel size dx, dy. */
-static double mismatch(const struct rn_frame *pgm, const struct rn_frame *tif, double x0,
-                       double y1, double dx, double dy, long *count)
+static double mismatch(const struct rn_frame *pgm, const struct rn_frame *tif, double x0, double y1,
+                       double dx, double dy, long *count)
 {
   PJ_CONTEXT *ctx = proj_context_create();
   PJ *pj = proj_create_crs_to_crs(ctx, pgm->grid.crs_wkt, tif->grid.crs_wkt, NULL);
@@ -125,7 +134,8 @@ static double mismatch(const struct rn_frame *pgm, const struct rn_frame *tif, d
   for (int j = 0; j < pgm->grid.ny; j += 3)
     for (int i = 0; i < pgm->grid.nx; i += 3) {
       float a = pgm->dbz[(size_t)j * pgm->grid.nx + i];
-      PJ_COORD c = proj_trans(norm, PJ_FWD, proj_coord(x0 + (i + 0.5) * dx, y1 - (j + 0.5) * dy, 0, 0));
+      PJ_COORD c =
+          proj_trans(norm, PJ_FWD, proj_coord(x0 + (i + 0.5) * dx, y1 - (j + 0.5) * dy, 0, 0));
       int ti = (int)floor((c.xy.x - tif->grid.xmin) / tif->grid.dx);
       int tj = (int)floor((tif->grid.ymax - c.xy.y) / tif->grid.dy);
       if (ti < 0 || tj < 0 || ti >= tif->grid.nx || tj >= tif->grid.ny)
@@ -150,9 +160,10 @@ static void check_corpus(const char *corpus)
 
   /* FMI PGM at 14:45: pixel (row 600, col 400) is 110 (od on the decompressed
    * pixels after the "255" line), i.e. 0.5 * 110 - 32 dBZ. */
-  snprintf(path, sizeof path,
-           "%s/composites/fmi_pgm_20160928/201609281445_fmi.radar.composite.lowest_FIN_SUOMI1.pgm.gz",
-           corpus);
+  snprintf(
+      path, sizeof path,
+      "%s/composites/fmi_pgm_20160928/201609281445_fmi.radar.composite.lowest_FIN_SUOMI1.pgm.gz",
+      corpus);
   CHECK_OK(rn_ingest_read(path, NULL, &pgm));
   snprintf(path, sizeof path, "%s/composites/fmi_geotiff_20160928/201609281445_FINUTM.tif", corpus);
   CHECK_OK(rn_ingest_read(path, NULL, &tif));
@@ -167,8 +178,10 @@ static void check_corpus(const char *corpus)
     double outer = mismatch(&pgm.frame, &tif.frame, x1, y2, g->dx, g->dy, &n0);
     double cdx = (x2 - x1) / (g->nx - 1), cdy = (y2 - y1) / (g->ny - 1);
     double centres = mismatch(&pgm.frame, &tif.frame, x1 - cdx / 2, y2 + cdy / 2, cdx, cdy, &n1);
-    fprintf(stderr, "FMI PGM vs GeoTIFF: mean |diff| %.3f dBZ (outer corners, %ld pixels), "
-                    "%.3f dBZ (corner pixel centres, %ld pixels)\n", outer, n0, centres, n1);
+    fprintf(stderr,
+            "FMI PGM vs GeoTIFF: mean |diff| %.3f dBZ (outer corners, %ld pixels), "
+            "%.3f dBZ (corner pixel centres, %ld pixels)\n",
+            outer, n0, centres, n1);
     CHECK(n0 > 10000);
     CHECK(outer < 1.2);
     CHECK(outer < 0.85 * centres);
@@ -190,8 +203,8 @@ static void check_corpus(const char *corpus)
 
   /* OPERA: h5dump -d /dataset1/data1/data -s "2037,1827" -c "1,4" -> 6.5, 11, 24, 17;
    * (0,0) is -9.999e+06 (nodata); (2000,1800) is -8.888e+06 (undetect -> no echo). */
-  snprintf(path, sizeof path, "%s/composites/opera_cirrus_20241126/T_PABV21_C_EUOC_20241126010000.hdf",
-           corpus);
+  snprintf(path, sizeof path,
+           "%s/composites/opera_cirrus_20241126/T_PABV21_C_EUOC_20241126010000.hdf", corpus);
   CHECK_OK(rn_ingest_read(path, NULL, &d));
   if (d.frame.dbz) {
     CHECK_NEAR(d.frame.dbz[2037 * 3800 + 1829], 24, 0);
