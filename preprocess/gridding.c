@@ -98,7 +98,7 @@ static const char *set_option(struct rn_gridding_options *o, const char *key, co
     o->have_extent = 1;
     o->grid_set = 1;
   } else if (strcmp(k, "product") == 0) {
-    if (rn_product_parse(value, &o->p2g))
+    if (rn_p2g_product_parse(value, &o->p2g))
       return "want pcappi, cmax or cappi:HEIGHT_M";
   } else if (strcmp(k, "quantity") == 0) {
     if (copy(o->quantity, sizeof o->quantity, value))
@@ -107,7 +107,7 @@ static const char *set_option(struct rn_gridding_options *o, const char *key, co
     if (copy(o->encoding, sizeof o->encoding, value))
       return "too long";
   } else if (strcmp(k, "method") == 0) {
-    if (rn_interp_parse(value, &o->p2g.method))
+    if (rn_p2g_method_parse(value, &o->p2g.method))
       return "want nearest or bilinear";
   } else if (strcmp(k, "max_range") == 0) {
     if (parse_numbers(value, d, 1) || d[0] < 0)
