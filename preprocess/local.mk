@@ -23,3 +23,10 @@ EXTRA_DIST += tests/numeric/patch_reshape.bin tests/tools/patch_fixture.py
 # Z-R relation (rain rates to dBZ)
 libradnow_la_SOURCES += preprocess/zr.c
 pkginclude_HEADERS += include/radnow/zr.h
+
+# Geolocation against PROJ's command-line tools (geod, cs2cs), and the frame
+# file as GDAL sees it.
+check_PROGRAMS += tests/tools/grid_probe
+tests_tools_grid_probe_LDADD = libradnow.la
+TESTS += tests/grid_geoloc.sh
+EXTRA_DIST += tests/grid_geoloc.sh
