@@ -30,3 +30,5 @@ check_PROGRAMS += tests/tools/grid_probe
 tests_tools_grid_probe_LDADD = libradnow.la
 TESTS += tests/grid_geoloc.sh
 EXTRA_DIST += tests/grid_geoloc.sh
+TESTS += tests/data/grid_cli.sh
+EXTRA_DIST += tests/data/grid_cli.sh
