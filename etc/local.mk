@@ -1,3 +1,4 @@
 # etc
 # Station table for base data without site coordinates (radnow/stations.h).
 dist_pkgdata_DATA = etc/stations.csv
+EXTRA_DIST += etc/radnow.conf.example

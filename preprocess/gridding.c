@@ -60,6 +60,25 @@ static const char *set_option(struct rn_gridding_options *o, const char *key, co
     k[i] = key[i] == '-' ? '_' : key[i];
   k[i] = '\0';
 
+  /* An empty value means the default, for the options whose default is "none". */
+  if (!*value) {
+    if (strcmp(k, "crs") == 0)
+      o->crs[0] = '\0';
+    else if (strcmp(k, "center") == 0 || strcmp(k, "centre") == 0)
+      o->have_center = 0;
+    else if (strcmp(k, "extent") == 0)
+      o->have_extent = 0;
+    else if (strcmp(k, "quantity") == 0)
+      o->quantity[0] = '\0';
+    else if (strcmp(k, "encoding") == 0)
+      o->encoding[0] = '\0';
+    else if (strcmp(k, "lut_cache") == 0)
+      o->lut_cache[0] = '\0';
+    else
+      return "empty value";
+    return NULL;
+  }
+
   if (strcmp(k, "crs") == 0) {
     if (copy(o->crs, sizeof o->crs, value))
       return "too long";

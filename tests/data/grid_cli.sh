@@ -50,6 +50,15 @@ t=$(ncdump -v time "$d/a.nc" | sed -n 's/^ *time = \([0-9]*\) ;/\1/p')
 want=$(date -u -d "$(h5attr /what/date | sed 's/\(....\)\(..\)\(..\)/\1-\2-\3/') $(h5attr /what/time | sed 's/\(..\)\(..\)\(..\)/\1:\2:\3/')" +%s)
 [ "$t" = "$want" ] || fail "frame time $t, h5dump what/date+time gives $want"
 
+# the documented defaults are the defaults: etc/radnow.conf.example with
+# every [grid] option uncommented gives the same frame
+sed 's/^# \([a-z_]* =\)/\1/' "$top_srcdir/etc/radnow.conf.example" >"$d/all.conf"
+grep -q '^res = 1000$' "$d/all.conf" || fail "could not uncomment the example configuration"
+"$RADNOW" grid -c "$d/all.conf" -o "$d/a2.nc" "$v" 2>/dev/null || fail "radnow grid -c example failed"
+ncdump -v dbz "$d/a.nc" | sed -n '/^ dbz =/,$p' >"$d/v1"
+ncdump -v dbz "$d/a2.nc" | sed -n '/^ dbz =/,$p' >"$d/v2"
+cmp -s "$d/v1" "$d/v2" || fail "the example configuration's defaults are not radnow's defaults"
+
 # 2. another CRS: LAEA Europe, 300 x 200 at 2 km centred on 51N 5E, cmax
 "$RADNOW" grid --crs EPSG:3035 --res 2000 --size 300x200 --center 51,5 --product cmax \
   -o "$d/b.nc" "$v" 2>/dev/null || fail "radnow grid --crs EPSG:3035 failed"
@@ -127,6 +136,6 @@ expect_error 1 "'EPSG:999999' is not a coordinate reference system" "$RADNOW" gr
   --crs EPSG:999999 -o "$d/x.nc" "$v"
 expect_error 2 "no/such.h5" "$RADNOW" grid -o "$d/x.nc" no/such.h5
 expect_error 2 "quantity 'VRADH' not in the file" "$RADNOW" grid --quantity VRADH -o "$d/x.nc" "$v"
-expect_error 4 "no/such/dir/x.nc" "$RADNOW" --log warn grid -o "$d/no/such/dir/x.nc" "$v"
+expect_error 4 "no/such/dir/x.nc: folder .*no/such/dir: No such file or directory" "$RADNOW" --log warn grid -o "$d/no/such/dir/x.nc" "$v"
 [ ! -e "$d/x.nc" ] || fail "a failed run left $d/x.nc"
 finish
