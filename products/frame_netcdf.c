@@ -2,11 +2,14 @@
 #include <radnow/frame.h>
 #include <radnow/publish.h>
 
+#include <errno.h>
 #include <math.h>
 #include <netcdf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cf_grid.h"
 #include "config.h"
@@ -25,6 +28,25 @@ static int put_text(int ncid, int var, const char *name, const char *v)
   return nc_put_att_text(ncid, var, name, strlen(v), v);
 }
 
+/* Why a file cannot be created in the folder of path, or RN_OK. */
+static enum rn_status folder_error(const char *path)
+{
+  char dir[4096];
+  const char *slash = strrchr(path, '/');
+  struct stat sb;
+  if (!slash)
+    snprintf(dir, sizeof dir, ".");
+  else
+    snprintf(dir, sizeof dir, "%.*s", (int)(slash - path) > 0 ? (int)(slash - path) : 1, path);
+  if (stat(dir, &sb) != 0)
+    return rn_error(RN_EWRITE, "netcdf: %s: folder %s: %s", path, dir, strerror(errno));
+  if (!S_ISDIR(sb.st_mode))
+    return rn_error(RN_EWRITE, "netcdf: %s: %s is not a folder", path, dir);
+  if (access(dir, W_OK) != 0)
+    return rn_error(RN_EWRITE, "netcdf: %s: folder %s: %s", path, dir, strerror(errno));
+  return RN_OK;
+}
+
 enum rn_status rn_frame_write(const struct rn_frame *f, const char *path)
 {
   char tmp[4096], iso[32], history[128];
@@ -37,7 +59,16 @@ enum rn_status rn_frame_write(const struct rn_frame *f, const char *path)
   if (st)
     return st;
 
-  TRY(nc_create(tmp, NC_NETCDF4 | NC_CLOBBER, &ncid), "create");
+  {
+    int rc = nc_create(tmp, NC_NETCDF4 | NC_CLOBBER, &ncid);
+    if (rc != NC_NOERR) {
+      /* NetCDF says "Permission denied" for a folder that does not exist */
+      st = folder_error(path);
+      if (!st)
+        st = rn_nc_error(rc, RN_EWRITE, path, "create");
+      return st;
+    }
+  }
   put_text(ncid, NC_GLOBAL, "Conventions", "CF-1.8");
   put_text(ncid, NC_GLOBAL, "title", "radar reflectivity frame");
   put_text(ncid, NC_GLOBAL, "source", f->source);
