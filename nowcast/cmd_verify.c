@@ -273,12 +273,14 @@ static enum rn_status obs_get(struct obs_set *o, rn_time t, const struct rn_grid
   o->cache[slot].used = ++o->tick;
   if (!rn_grid_same(&o->cache[slot].frame.grid, g)) {
     const struct rn_grid *a = &o->cache[slot].frame.grid;
+    int same_geometry = a->nx == g->nx && a->ny == g->ny && fabs(a->dx - g->dx) < 1e-9 &&
+                        fabs(a->dy - g->dy) < 1e-9 && fabs(a->xmin - g->xmin) < 1e-6 &&
+                        fabs(a->ymax - g->ymax) < 1e-6;
     return rn_error(RN_EFORMAT,
                     "verify: %s: grid %d x %d of %g x %g at (%.1f, %.1f) differs from the grid "
                     "of forecast %s: %d x %d of %g x %g at (%.1f, %.1f)%s",
                     e->path, a->nx, a->ny, a->dx, a->dy, a->xmin, a->ymax, fc_path, g->nx, g->ny,
-                    g->dx, g->dy, g->xmin, g->ymax,
-                    a->nx == g->nx && a->ny == g->ny && a->dx == g->dx ? " (or another CRS)" : "");
+                    g->dx, g->dy, g->xmin, g->ymax, same_geometry ? " in another CRS" : "");
   }
   *f = &o->cache[slot].frame;
   return RN_OK;
