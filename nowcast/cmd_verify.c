@@ -510,45 +510,81 @@ static int pair_seen(struct run *r, rn_time ref, int lead)
   return 0;
 }
 
-static enum rn_status score_forecast(struct run *r, const struct rn_forecast *fc, const char *path)
-{
-  const float *members[RN_VERIFY_MAX_MEMBERS];
-  const struct rn_frame *o;
-  enum rn_status st;
-  if (fc->nmembers > RN_VERIFY_MAX_MEMBERS)
-    return rn_error(RN_EUNSUPPORTED, "verify: %s: %d members, at most %d", path, fc->nmembers,
+/* Score every lead of a forecast that has an observation (LEAD_CHUNK at a
+ * time, a lead per thread); count the others as missing. */
+#define LEAD_CHUNK 32
+static enum rn_status score_forecast(struct run *r, const struct rn_forecast *fc,
+                                     const char *path) {
+  const int nl = fc->nleads, nm = fc->nmembers;
+  const float **fields = NULL, *const **members = NULL, **obs = NULL, **pers = NULL;
+  const float *const **pmembers = NULL, **pobs = NULL;
+  int *leads = NULL, *pleads = NULL, n = 0, np = 0;
+  enum rn_status st = RN_OK;
+  if (nm > RN_VERIFY_MAX_MEMBERS)
+    return rn_error(RN_EUNSUPPORTED, "verify: %s: %d members, at most %d", path, nm,
                     RN_VERIFY_MAX_MEMBERS);
-  for (int l = 0; l < fc->nleads; l++) {
-    rn_time valid = fc->reference_time + fc->lead_seconds[l];
-    st = obs_get(&r->obs, valid, &fc->grid, path, &o);
-    if (st)
-      return st;
-    if (!o) {
-      st = rn_verify_add_missing(r->v, fc->predictor, fc->lead_seconds[l], valid);
-      r->missing++;
-    } else {
-      for (int m = 0; m < fc->nmembers; m++)
-        members[m] = rn_forecast_field(fc, m, l);
-      st = rn_verify_add(r->v, fc->predictor, fc->lead_seconds[l], members, fc->nmembers, o->dbz,
-                         fc->grid.nx, fc->grid.ny);
-      r->scored++;
-    }
-    if (st)
-      return st;
-    if (r->persistence && !pair_seen(r, fc->reference_time, fc->lead_seconds[l])) {
-      const struct rn_frame *p;
-      st = obs_get(&r->obs, fc->reference_time, &fc->grid, path, &p);
-      if (!st && (!p || !o))
-        st = rn_verify_add_missing(r->v, "persistence", fc->lead_seconds[l], valid);
-      else if (!st)
-        st = rn_verify_add(r->v, "persistence", fc->lead_seconds[l], (const float *const *)&p->dbz,
-                           1, o->dbz, fc->grid.nx, fc->grid.ny);
-      /* o may have been evicted by the lookup of p only if the cache were tiny; it holds 48 */
-      if (st)
-        return st;
-    }
+  fields = malloc((size_t)nl * nm * sizeof *fields);
+  members = malloc((size_t)nl * sizeof *members);
+  obs = malloc((size_t)nl * sizeof *obs);
+  leads = malloc((size_t)nl * sizeof *leads);
+  pers = malloc((size_t)nl * sizeof *pers);
+  pmembers = malloc((size_t)nl * sizeof *pmembers);
+  pobs = malloc((size_t)nl * sizeof *pobs);
+  pleads = malloc((size_t)nl * sizeof *pleads);
+  if (!fields || !members || !obs || !leads || !pers || !pmembers || !pobs || !pleads) {
+    st = rn_error(RN_ENOMEM, "verify: out of memory");
+    goto out;
   }
-  return RN_OK;
+  for (int l0 = 0; l0 < nl && !st; l0 += LEAD_CHUNK) {
+    n = np = 0;
+    for (int l = l0; l < nl && l < l0 + LEAD_CHUNK && !st; l++) {
+      rn_time valid = fc->reference_time + fc->lead_seconds[l];
+      const struct rn_frame *o, *p = NULL;
+      st = obs_get(&r->obs, valid, &fc->grid, path, &o);
+      if (st)
+        break;
+      if (!o) {
+        st = rn_verify_add_missing(r->v, fc->predictor, fc->lead_seconds[l], valid);
+        r->missing++;
+      } else {
+        for (int m = 0; m < nm; m++)
+          fields[(size_t)n * nm + m] = rn_forecast_field(fc, m, l);
+        members[n] = fields + (size_t)n * nm;
+        obs[n] = o->dbz;
+        leads[n++] = fc->lead_seconds[l];
+      }
+      /* persistence: the observation at the reference time, once per (reference, lead) */
+      if (!st && r->persistence && !pair_seen(r, fc->reference_time, fc->lead_seconds[l])) {
+        st = obs_get(&r->obs, fc->reference_time, &fc->grid, path, &p);
+        if (!st && (!p || !o)) {
+          st = rn_verify_add_missing(r->v, "persistence", fc->lead_seconds[l], valid);
+        } else if (!st) {
+          pers[np] = p->dbz;
+          pmembers[np] = pers + np;
+          pobs[np] = o->dbz;
+          pleads[np++] = fc->lead_seconds[l];
+        }
+      }
+    }
+    /* The observations of a chunk stay in the cache: it holds more frames. */
+    if (!st)
+      st = rn_verify_add_leads(r->v, fc->predictor, n, leads, members, nm, obs, fc->grid.nx,
+                               fc->grid.ny);
+    if (!st)
+      st = rn_verify_add_leads(r->v, "persistence", np, pleads, pmembers, 1, pobs, fc->grid.nx,
+                               fc->grid.ny);
+    r->scored += n;
+  }
+out:
+  free(fields);
+  free(members);
+  free(obs);
+  free(leads);
+  free(pers);
+  free(pmembers);
+  free(pobs);
+  free(pleads);
+  return st;
 }
 
 static enum rn_status read_config(const char *path, struct rn_verify_options *opt, const char **out,

@@ -495,6 +495,57 @@ static void options(void)
   CHECK_NEAR(rn_verify_unit(142.5), 1, 0);
 }
 
+/* Several leads at once (one per thread) give the same sums as one by one. */
+static void leads_at_once(void)
+{
+  enum { NX = 37, NY = 29, M = 6, L = 5 };
+  static float f[L][M][NX * NY], o[L][NX * NY];
+  const float *mem[L][M], *const *mp[L], *op[L];
+  int leads[L];
+  struct rn_verify_options opt;
+  struct rn_verify *a, *b;
+  struct rn_score_row *ra, *rb;
+  int na, nb, diffs = 0;
+  uint32_t s = 31337;
+  for (int l = 0; l < L; l++) {
+    leads[l] = 300 * (l + 1);
+    for (int i = 0; i < NX * NY; i++) {
+      s = s * 1664525u + 1013904223u;
+      o[l][i] = (s >> 20) % 5 == 0 ? N_ : (float)(s >> 8) / 16777216.f * 90 - 35;
+      for (int m = 0; m < M; m++) {
+        s = s * 1664525u + 1013904223u;
+        f[l][m][i] = (float)(s >> 8) / 16777216.f * 90 - 35;
+      }
+    }
+    for (int m = 0; m < M; m++)
+      mem[l][m] = f[l][m];
+    mp[l] = mem[l];
+    op[l] = o[l];
+  }
+  rn_verify_options_init(&opt);
+  a = rn_verify_new(&opt);
+  b = rn_verify_new(&opt);
+  for (int l = 0; l < L; l++)
+    CHECK_OK(rn_verify_add(a, "p", leads[l], mem[l], M, o[l], NX, NY));
+  CHECK_OK(rn_verify_add_leads(b, "p", L, leads, mp, M, op, NX, NY));
+  CHECK(rn_verify_add_leads(b, "p", 2, (const int[]){300, 300}, mp, M, op, NX, NY) == RN_EUSAGE);
+  CHECK_OK(rn_verify_rows(a, &ra, &na));
+  CHECK_OK(rn_verify_rows(b, &rb, &nb));
+  CHECK(na == nb);
+  for (int i = 0; i < na && i < nb; i++) {
+    double x = ra[i].value, y = rb[i].value;
+    if (strcmp(ra[i].score, rb[i].score) || ra[i].n_pixels != rb[i].n_pixels ||
+        !(isnan(x) ? isnan(y) : fabs(x - y) <= 1e-9 * (1 + fabs(x))))
+      diffs++;
+  }
+  printf("rn_verify_add_leads: %d rows, %d differ from rn_verify_add\n", na, diffs);
+  CHECK(diffs == 0);
+  free(ra);
+  free(rb);
+  rn_verify_free(a);
+  rn_verify_free(b);
+}
+
 int main(void)
 {
   hand_contingency();
@@ -507,6 +558,7 @@ int main(void)
   ssim();
   missing();
   options();
+  leads_at_once();
   free(rows);
   TEST_DONE();
 }
