@@ -292,6 +292,40 @@ static void crps(void)
          sum / n);
   CHECK_NEAR(row("random", 300, NONE, 0, "crps", NULL), sum / n, 1e-6);
   rn_verify_free(v);
+
+  /* A large ensemble takes the sorted path inside; same check. */
+  {
+    enum { BIG = 60, NP = 50 };
+    static float big[BIG][NP], y[NP];
+    const float *bm[BIG];
+    double ref = 0, spread = 0;
+    for (int i = 0; i < NP; i++) {
+      float x[BIG];
+      double mu = 0, ss = 0;
+      s = s * 1664525u + 1013904223u;
+      y[i] = (float)(s >> 8) / 16777216.f * 70 - 20;
+      for (int m = 0; m < BIG; m++) {
+        s = s * 1664525u + 1013904223u;
+        big[m][i] = x[m] = (float)(s >> 8) / 16777216.f * 70 - 20;
+        mu += x[m];
+      }
+      mu /= BIG;
+      for (int m = 0; m < BIG; m++)
+        ss += (x[m] - mu) * (x[m] - mu);
+      spread += ss / (BIG - 1);
+      ref += crps_pairwise(x, BIG, y[i]);
+    }
+    for (int m = 0; m < BIG; m++)
+      bm[m] = big[m];
+    v = rn_verify_new(&opt);
+    CHECK_OK(rn_verify_add(v, "big", 300, bm, BIG, y, NP, 1));
+    load_rows(v);
+    printf("CRPS, %d members: accumulator %.9f, pairwise %.9f\n", BIG,
+           row("big", 300, NONE, 0, "crps", NULL), ref / NP);
+    CHECK_NEAR(row("big", 300, NONE, 0, "crps", NULL), ref / NP, 1e-6);
+    CHECK_NEAR(row("big", 300, NONE, 0, "spread", NULL), sqrt(spread / NP), 1e-5);
+    rn_verify_free(v);
+  }
 }
 
 /* Brier, ROC area, reliability and rank histogram on four pixels by hand. */
