@@ -98,6 +98,15 @@ EOF
 grep -q '^shift,5,35,5,fss,' "$d/conf/scores.csv" || fail "[verify] thresholds/scales not used"
 grep -q ',ssim,' "$d/conf/scores.csv" && fail "[verify] ssim = false not used"
 
+# Every [verify] option the command reads is documented in the example configuration.
+for key in $(grep -Eo '"verify", "[a-z_]+"' "$top_srcdir/nowcast/cmd_verify.c" | sed 's/.*, "//; s/"//' | sort -u); do
+  sed -n '/^\[verify\]/,/^\[/p' "$top_srcdir/etc/radnow.conf.example" | grep -q "^$key =" ||
+    fail "[verify] $key is not documented in etc/radnow.conf.example"
+done
+"$RADNOW" --log error verify -c "$top_srcdir/etc/radnow.conf.example" \
+  --forecast "$d/in/fc/shift_202002071200.nc" --obs "$d/in/obs" --out "$d/example" >/dev/null ||
+  fail "the example configuration does not work for verify"
+
 # --- errors: one clear line and the exit code of DESIGN.md ----------------
 expect_error 1 "no observations" "$RADNOW" verify --forecast "$d/in/fc"
 expect_error 1 "no forecasts" "$RADNOW" verify --obs "$d/in/obs"
