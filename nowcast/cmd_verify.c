@@ -11,9 +11,12 @@
  *   --forecast-frames NAME=DIR    the same for every cycle below DIR: each
  *                                 sub-folder whose name carries a YYYYmmddHHMM
  *                                 stamp is the cycle issued at that time
- *   --persistence                 also score persistence: the observation at
- *                                 each reference time, for every (reference
- *                                 time, lead) the other forecasts have
+ *                                 (the products folder of radnow run); in a
+ *                                 folder, the files named NAME_* when there
+ *                                 are such, else every *.nc
+ *   --persistence                 also score persistence ("obs-persistence"):
+ *                                 the observation at each reference time, for
+ *                                 every (reference time, lead) of the others
  * Observations (--obs FILE_OR_DIR...) are frame files, or gridded files any
  * reader understands, on the forecast grid. A forecast whose valid time has
  * no observation is counted as missing and listed in the report. */
@@ -35,6 +38,9 @@
 
 #include "commands.h"
 
+/* The built-in baseline's name: apart from a predictor called persistence. */
+#define PERSISTENCE "obs-persistence"
+
 static void usage(FILE *out)
 {
   fprintf(out,
@@ -52,8 +58,10 @@ static void usage(FILE *out)
           "  --forecast-frames     frame files as the forecasts of predictor NAME issued at\n"
           "                        YYYYmmddHHMM (each frame's time is its valid time), or\n"
           "                        without @: every sub-folder of DIR named with a time stamp\n"
-          "                        is one cycle issued at that time\n"
-          "  --persistence         also score the observation at each reference time\n"
+          "                        is one cycle issued at that time; files named NAME_* when\n"
+          "                        there are such, else every *.nc\n"
+          "  --persistence         also score the observation at each reference time, as\n"
+          "                        predictor obs-persistence\n"
           "  --obs                 frame files on the forecast grid, or radar files of any\n"
           "                        format, gridded onto the forecast grid with the [grid]\n"
           "                        options of CONF (files of one time are composited)\n"
@@ -446,6 +454,29 @@ static void sources_free(struct sources *s)
   free(s->v);
 }
 
+/* Keep the files of a cycle folder whose names begin with "NAME_" when
+ * there are any (a folder may hold the frames of several predictors). */
+static void keep_named(struct paths *files, const char *name)
+{
+  char prefix[80];
+  int n = 0, any = 0;
+  snprintf(prefix, sizeof prefix, "%s_", name);
+  for (int i = 0; i < files->n; i++) {
+    const char *b = strrchr(files->v[i], '/');
+    any |= strncmp(b ? b + 1 : files->v[i], prefix, strlen(prefix)) == 0;
+  }
+  if (!any)
+    return;
+  for (int i = 0; i < files->n; i++) {
+    const char *b = strrchr(files->v[i], '/');
+    if (strncmp(b ? b + 1 : files->v[i], prefix, strlen(prefix)) == 0)
+      files->v[n++] = files->v[i];
+    else
+      free(files->v[i]);
+  }
+  files->n = n;
+}
+
 /* NAME@REFTIME=DIR or NAME=DIR (cycles in time-stamped sub-folders). */
 static enum rn_status add_frame_sources(struct sources *s, const char *spec)
 {
@@ -470,7 +501,10 @@ static enum rn_status add_frame_sources(struct sources *s, const char *spec)
       return RN_ENOMEM;
     snprintf(src->name, sizeof src->name, "%s", name);
     src->reference = ref;
-    return expand(eq + 1, ".nc", &src->files, 0);
+    st = expand(eq + 1, ".nc", &src->files, 0);
+    if (!st)
+      keep_named(&src->files, name);
+    return st;
   }
   {
     struct paths subs = {0};
@@ -500,6 +534,8 @@ static enum rn_status add_frame_sources(struct sources *s, const char *spec)
       snprintf(src->name, sizeof src->name, "%s", name);
       rn_time_from_filename(subs.v[i], &src->reference);
       st = expand(subs.v[i], ".nc", &src->files, 0);
+      if (!st)
+        keep_named(&src->files, name);
       cycles++;
     }
     paths_free(&subs);
@@ -554,6 +590,13 @@ static enum rn_status load_source(const struct source *src, struct rn_forecast *
     }
     /* leads in whole minutes: frame times carry the seconds of the scan */
     fc->lead_seconds[l] = (int)(60 * llround((double)(f.time - src->reference) / 60.0));
+    for (int k = 0; k < l; k++)
+      if (fc->lead_seconds[k] == fc->lead_seconds[l]) {
+        st = rn_error(RN_EFORMAT, "verify: %s and %s: two frames of %s at lead %d min",
+                      src->files.v[k], src->files.v[l], src->name, fc->lead_seconds[l] / 60);
+        rn_frame_free(&f);
+        goto fail;
+      }
     memcpy(rn_forecast_field(fc, 0, l), f.dbz,
            (size_t)f.grid.nx * (size_t)f.grid.ny * sizeof(float));
     rn_frame_free(&f);
@@ -670,7 +713,7 @@ static enum rn_status score_forecast(struct run *r, const struct rn_forecast *fc
       if (!st && r->persistence && !pair_seen(r, fc->reference_time, fc->lead_seconds[l])) {
         st = obs_get(&r->obs, fc->reference_time, &fc->grid, path, &p);
         if (!st && (!p || !o)) {
-          st = rn_verify_add_missing(r->v, "persistence", fc->lead_seconds[l], valid);
+          st = rn_verify_add_missing(r->v, PERSISTENCE, fc->lead_seconds[l], valid);
         } else if (!st) {
           pers[np] = p->dbz;
           pmembers[np] = pers + np;
@@ -684,7 +727,7 @@ static enum rn_status score_forecast(struct run *r, const struct rn_forecast *fc
       st = rn_verify_add_leads(r->v, fc->predictor, n, leads, members, nm, obs, fc->grid.nx,
                                fc->grid.ny);
     if (!st)
-      st = rn_verify_add_leads(r->v, "persistence", np, pleads, pmembers, 1, pobs, fc->grid.nx,
+      st = rn_verify_add_leads(r->v, PERSISTENCE, np, pleads, pmembers, 1, pobs, fc->grid.nx,
                                fc->grid.ny);
     r->scored += n;
   }

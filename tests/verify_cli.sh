@@ -35,7 +35,7 @@ def get(pred, lead, score, thr="", scale=""):
     assert len(m) == 1, (pred, lead, score, thr, scale, len(m))
     return m[0]
 preds = sorted({r["predictor"] for r in rows})
-assert preds == ["ens", "perfect", "pers-frames", "persistence", "shift"], preds
+assert preds == ["ens", "obs-persistence", "perfect", "pers-frames", "shift"], preds
 # perfect: CSI 1, FSS 1 at every lead, MAE within the 0.01 dBZ packing of the
 # forecast file; 3 cycles x 6 leads, one missing
 for lead in ["5", "10", "30", "all"]:
@@ -59,7 +59,7 @@ fss = [float(get("shift", "all", "fss", "30", str(s))["value"]) for s in (1, 3, 
 assert fss == sorted(fss) and fss[-1] > fss[0], fss
 # persistence built in equals persistence read from frames
 for score, thr in [("csi", "30"), ("csi", "40"), ("mae", ""), ("ssim", "")]:
-    a = get("persistence", "all", score, thr)["value"]
+    a = get("obs-persistence", "all", score, thr)["value"]
     b = get("pers-frames", "all", score, thr)["value"]
     assert a == b, (score, a, b)
 # the ensemble has ensemble scores, rank histogram sums to the pixels ranked

@@ -17,12 +17,12 @@ done
 cat "$d/stdout"
 grep -Eq "^gridded +1\.0000 +1\.0000 +1\.0000" "$d/stdout" || fail "gridded volumes do not match the raw ones"
 for lead in 0 5 10 15 20 25 30 35; do
-  grep -q "^persistence,$lead,30,,csi," "$d/out/scores.csv" || fail "no persistence CSI at lead $lead"
+  grep -q "^obs-persistence,$lead,30,,csi," "$d/out/scores.csv" || fail "no persistence CSI at lead $lead"
 done
-grep -q '^persistence,0,30,,csi,1,' "$d/out/scores.csv" || fail "persistence at lead 0 is not perfect"
-c35=$(sed -n 's/^persistence,35,20,,csi,\([^,]*\),.*/\1/p' "$d/out/scores.csv")
+grep -q '^obs-persistence,0,30,,csi,1,' "$d/out/scores.csv" || fail "persistence at lead 0 is not perfect"
+c35=$(sed -n 's/^obs-persistence,35,20,,csi,\([^,]*\),.*/\1/p' "$d/out/scores.csv")
 awk -v c="$c35" 'BEGIN { exit !(c > 0 && c < 0.9) }' || fail "persistence CSI20 at 35 min is $c35"
-grep -q '^persistence,all,,,missing_cases,0,' "$d/out/scores.csv" || fail "missing observations"
+grep -q '^obs-persistence,all,,,missing_cases,0,' "$d/out/scores.csv" || fail "missing observations"
 # The scans start a few seconds after the nominal minute: with no tolerance
 # nothing matches, every forecast is reported missing.
 expect_error 2 "no forecast could be matched" sh -c "\"$RADNOW\" --log error verify \
