@@ -917,7 +917,8 @@ int cmd_verify(int argc, char **argv)
     st = score_forecast(&r, &fc, r.src.v[i].files.v[0]);
     rn_forecast_free(&fc);
     total = total < r.scored + r.missing ? r.scored + r.missing : total;
-    progress(&prog, r.scored + r.missing, i + 1 == r.src.n ? r.scored + r.missing : total, 0);
+    if (i + 1 < r.src.n)
+      progress(&prog, r.scored + r.missing, total, 0);
   }
   if (!st) {
     progress(&prog, r.scored + r.missing, r.scored + r.missing, 1);

@@ -86,6 +86,14 @@ for f in ["csi_lead_30.png", "fss_scale_40.png", "reliability_30.png"]:
 print("scores.csv: %d rows, scores.json agrees" % len(rows))
 EOF
 
+# --- progress on a terminal (cases done / total, then the time taken) -------
+if command -v script >/dev/null 2>&1; then
+  script -qc "\"$RADNOW\" --log error verify --forecast \"$d/in/fc\" --obs \"$d/in/obs\" --out \"$d/tty\" >/dev/null" /dev/null |
+    tr '\r' '\n' >"$d/tty.txt"
+  grep -Eq '^verify: 54/54 cases, [0-9.]+ s' "$d/tty.txt" || fail "no progress on a terminal: $(cat "$d/tty.txt")"
+fi
+grep -q 'cases' "$d/stderr" && fail "progress printed although stderr is not a terminal"
+
 # --- options from a configuration file --------------------------------------
 cat >"$d/verify.conf" <<'EOF'
 [verify]
