@@ -94,105 +94,136 @@ static inline void add_calm(int m, const float *thresholds, int nthr, int64_t *p
 #define EB 16
 #define PAIRWISE_MAX 48
 
+/* The block kernel is also compiled for AVX2 where GCC can pick the variant
+ * at load time (x86-64): twice the lanes of the SSE2 baseline. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#define RN_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define RN_SIMD_CLONES
+#endif
+
+struct block_job {
+  const float *const *members;
+  const float *obs;
+  uint8_t *valid;
+  const float *thresholds;
+  float *mean;
+  size_t n;
+  int m, nthr;
+  uint64_t seed;
+};
+
+/* Score the pixels of block blk into the sums (the caller's private copies). */
+RN_SIMD_CLONES
+static void score_block(const struct block_job *j, size_t blk, double *crps, double *var,
+                        int64_t *ranked, int64_t *rank, int64_t *pe, int64_t *pn)
+{
+  const float floor_ = RN_DBZ_NOECHO;
+  const int m = j->m, nthr = j->nthr;
+  const size_t i0 = blk * EB, len = j->n - i0 < EB ? j->n - i0 : EB;
+  float x[PAIRWISE_MAX][EB], y[EB], mu[EB], mx[EB];
+  float abs_sum[EB], pair[EB], dev[EB], sq[EB], below[EB], equal[EB];
+  float exceed[RN_VERIFY_MAX_THRESHOLDS][EB];
+  int any = 0;
+  for (int p = 0; p < EB; p++) {
+    float v = (size_t)p < len ? j->obs[i0 + p] : floor_;
+    y[p] = v < floor_ ? floor_ : v; /* NaN stays NaN: the pixel is not valid */
+    mu[p] = 0;
+    mx[p] = floor_;
+  }
+  for (int k = 0; k < m; k++) {
+    const float *src = j->members[k] + i0;
+    if (len == EB) {
+#pragma omp simd
+      for (int p = 0; p < EB; p++) {
+        float v = src[p] < floor_ ? floor_ : src[p];
+        x[k][p] = v;
+        mu[p] += v;
+        mx[p] = v > mx[p] ? v : mx[p];
+      }
+    } else {
+      for (int p = 0; p < EB; p++) {
+        float v = (size_t)p < len ? (src[p] < floor_ ? floor_ : src[p]) : floor_;
+        x[k][p] = v;
+        mu[p] += v;
+        mx[p] = v > mx[p] ? v : mx[p];
+      }
+    }
+  }
+  for (int p = 0; p < (int)len; p++) {
+    mu[p] /= (float)m;
+    /* a nodata member makes the mean NaN */
+    j->valid[i0 + p] = !isnan(mu[p]) && !isnan(y[p]);
+    j->mean[i0 + p] = j->valid[i0 + p] ? mu[p] : floor_;
+    if (!j->valid[i0 + p])
+      continue;
+    if (mx[p] <= floor_ && y[p] <= floor_)
+      add_calm(m, j->thresholds, nthr, pe, pn);
+    else
+      any = 1;
+  }
+  if (!any)
+    return;
+  for (int p = 0; p < EB; p++)
+    abs_sum[p] = pair[p] = dev[p] = sq[p] = below[p] = equal[p] = 0;
+  for (int q = 0; q < nthr; q++)
+    for (int p = 0; p < EB; p++)
+      exceed[q][p] = 0;
+  for (int k = 0; k < m; k++) {
+#pragma omp simd
+    for (int p = 0; p < EB; p++) {
+      /* deviations from member 0: identical members give exactly 0 */
+      float v = x[k][p], d = v - x[0][p];
+      abs_sum[p] += fabsf(v - y[p]);
+      dev[p] += d;
+      sq[p] += d * d;
+      below[p] += v < y[p] ? 1.f : 0.f;
+      equal[p] += v == y[p] ? 1.f : 0.f;
+    }
+    for (int q = 0; q < nthr; q++) {
+      const float t = j->thresholds[q];
+#pragma omp simd
+      for (int p = 0; p < EB; p++)
+        exceed[q][p] += x[k][p] >= t ? 1.f : 0.f;
+    }
+    for (int i = k + 1; i < m; i++) {
+#pragma omp simd
+      for (int p = 0; p < EB; p++)
+        pair[p] += fabsf(x[k][p] - x[i][p]);
+    }
+  }
+  for (int p = 0; p < (int)len; p++) {
+    struct pixel_stats st;
+    if (!j->valid[i0 + p] || (mx[p] <= floor_ && y[p] <= floor_))
+      continue;
+    st.abs_sum = abs_sum[p];
+    st.pair_sum = 2.0 * pair[p];
+    st.var = fmax(0.0, (double)sq[p] - (double)dev[p] * dev[p] / m);
+    st.below = (int)below[p];
+    st.equal = (int)equal[p];
+    for (int q = 0; q < nthr; q++)
+      st.exceed[q] = (int)exceed[q][p];
+    add_pixel(&st, m, y[p], j->thresholds, nthr, j->seed, i0 + p, crps, var, ranked, rank, pe,
+              pn);
+  }
+}
+
 static void accumulate_blocks(const float *const *members, int m, const float *obs,
-                              const uint8_t *valid, size_t n, const float *thresholds, int nthr,
+                              uint8_t *valid, size_t n, const float *thresholds, int nthr,
                               struct rn_vcell *c, float *mean)
 {
   const int nb = m + 1;
-  const float floor_ = RN_DBZ_NOECHO;
   int64_t *rank = c->rank, *pe = c->prob_event, *pn = c->prob_none;
   double crps = 0, var = 0;
   int64_t ranked = 0;
-  const uint64_t seed = (uint64_t)c->n_cases * 0x9e3779b97f4a7c15ULL;
   const size_t nblocks = (n + EB - 1) / EB;
+  const struct block_job job = {members, obs, valid, thresholds, mean, n, m, nthr,
+                                (uint64_t)c->n_cases * 0x9e3779b97f4a7c15ULL};
 
 #pragma omp parallel for reduction(+ : crps, var, ranked, rank[:nb], pe[:nthr * nb],            \
                                        pn[:nthr * nb]) schedule(static, 64)
-  for (size_t blk = 0; blk < nblocks; blk++) {
-    const size_t i0 = blk * EB, len = n - i0 < EB ? n - i0 : EB;
-    float x[PAIRWISE_MAX][EB], y[EB], mu[EB], mx[EB];
-    float abs_sum[EB], pair[EB], dev[EB], sq[EB], below[EB], equal[EB];
-    float exceed[RN_VERIFY_MAX_THRESHOLDS][EB];
-    int any = 0;
-    for (int p = 0; p < EB; p++) {
-      float v = (size_t)p < len ? obs[i0 + p] : floor_;
-      y[p] = v < floor_ ? floor_ : v; /* NaN stays NaN: the pixel is not valid */
-      mu[p] = 0;
-      mx[p] = floor_;
-    }
-    for (int k = 0; k < m; k++) {
-      const float *src = members[k] + i0;
-      if (len == EB) {
-#pragma omp simd
-        for (int p = 0; p < EB; p++) {
-          float v = src[p] < floor_ ? floor_ : src[p];
-          x[k][p] = v;
-          mu[p] += v;
-          mx[p] = v > mx[p] ? v : mx[p];
-        }
-      } else {
-        for (int p = 0; p < EB; p++) {
-          float v = (size_t)p < len ? (src[p] < floor_ ? floor_ : src[p]) : floor_;
-          x[k][p] = v;
-          mu[p] += v;
-          mx[p] = v > mx[p] ? v : mx[p];
-        }
-      }
-    }
-    for (int p = 0; p < (int)len; p++) {
-      mu[p] /= (float)m;
-      if (!valid[i0 + p])
-        continue;
-      mean[i0 + p] = mu[p];
-      if (mx[p] <= floor_ && y[p] <= floor_)
-        add_calm(m, thresholds, nthr, pe, pn);
-      else
-        any = 1;
-    }
-    if (!any)
-      continue;
-    for (int p = 0; p < EB; p++)
-      abs_sum[p] = pair[p] = dev[p] = sq[p] = below[p] = equal[p] = 0;
-    for (int q = 0; q < nthr; q++)
-      for (int p = 0; p < EB; p++)
-        exceed[q][p] = 0;
-    for (int k = 0; k < m; k++) {
-#pragma omp simd
-      for (int p = 0; p < EB; p++) {
-        /* deviations from member 0: identical members give exactly 0 */
-        float v = x[k][p], d = v - x[0][p];
-        abs_sum[p] += fabsf(v - y[p]);
-        dev[p] += d;
-        sq[p] += d * d;
-        below[p] += v < y[p] ? 1.f : 0.f;
-        equal[p] += v == y[p] ? 1.f : 0.f;
-      }
-      for (int q = 0; q < nthr; q++) {
-        const float t = thresholds[q];
-#pragma omp simd
-        for (int p = 0; p < EB; p++)
-          exceed[q][p] += x[k][p] >= t ? 1.f : 0.f;
-      }
-      for (int j = k + 1; j < m; j++) {
-#pragma omp simd
-        for (int p = 0; p < EB; p++)
-          pair[p] += fabsf(x[k][p] - x[j][p]);
-      }
-    }
-    for (int p = 0; p < (int)len; p++) {
-      struct pixel_stats st;
-      if (!valid[i0 + p] || (mx[p] <= floor_ && y[p] <= floor_))
-        continue;
-      st.abs_sum = abs_sum[p];
-      st.pair_sum = 2.0 * pair[p];
-      st.var = fmax(0.0, (double)sq[p] - (double)dev[p] * dev[p] / m);
-      st.below = (int)below[p];
-      st.equal = (int)equal[p];
-      for (int q = 0; q < nthr; q++)
-        st.exceed[q] = (int)exceed[q][p];
-      add_pixel(&st, m, y[p], thresholds, nthr, seed, i0 + p, &crps, &var, &ranked, rank, pe, pn);
-    }
-  }
+  for (size_t blk = 0; blk < nblocks; blk++)
+    score_block(&job, blk, &crps, &var, &ranked, rank, pe, pn);
   c->crps_sum += crps;
   c->var_sum += var;
   c->rank_pixels += ranked;
@@ -200,7 +231,7 @@ static void accumulate_blocks(const float *const *members, int m, const float *o
 
 /* Large ensembles: members sorted per pixel, CRPS by the sorted formula. */
 static void accumulate_sorted(const float *const *members, int m, const float *obs,
-                              const uint8_t *valid, size_t n, const float *thresholds, int nthr,
+                              uint8_t *valid, size_t n, const float *thresholds, int nthr,
                               struct rn_vcell *c, float *mean)
 {
   const int nb = m + 1;
@@ -217,7 +248,12 @@ static void accumulate_sorted(const float *const *members, int m, const float *o
     struct pixel_stats st;
     double s = 0, s2 = 0, mu;
     float mx = floor_, y;
-    if (!valid[i])
+    int ok = !isnan(obs[i]);
+    for (int k = 0; k < m && ok; k++)
+      ok = !isnan(members[k][i]);
+    valid[i] = (uint8_t)ok;
+    mean[i] = floor_;
+    if (!ok)
       continue;
     for (int k = 0; k < m; k++) {
       float v = members[k][i];
@@ -262,7 +298,7 @@ static void accumulate_sorted(const float *const *members, int m, const float *o
 }
 
 void rn_ensemble_accumulate(const float *const *members, int m, const float *obs,
-                            const uint8_t *valid, size_t n, const float *thresholds, int nthr,
+                            uint8_t *valid, size_t n, const float *thresholds, int nthr,
                             struct rn_vcell *c, float *mean)
 {
   if (m <= PAIRWISE_MAX)

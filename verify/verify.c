@@ -307,29 +307,19 @@ static void add_case(const struct rn_verify_options *o, struct rn_vcell *c, stru
   struct rn_continuous_sums cs = {0, 0, 0, 0};
   size_t n = (size_t)nx * (size_t)ny;
 
-  /* Pixels where the observation and every member have data; fields
-   * clamped to the no-echo floor. */
-#pragma omp parallel
-  {
-#pragma omp for schedule(static)
-    for (size_t i = 0; i < n; i++)
-      v->valid[i] = !isnan(obs[i]);
-    for (int m = 0; m < nmembers; m++) {
-      const float *x = members[m];
-#pragma omp for schedule(static)
-      for (size_t i = 0; i < n; i++)
-        v->valid[i] &= x[i] == x[i];
-    }
-#pragma omp for schedule(static)
-    for (size_t i = 0; i < n; i++) {
-      int ok = v->valid[i];
-      v->obs[i] = ok ? (obs[i] < floor_ ? floor_ : obs[i]) : floor_;
-      v->det[i] = ok ? (members[0][i] < floor_ ? floor_ : members[0][i]) : floor_;
-    }
-  }
+  /* Pixels where the observation and every member have data (found by the
+   * ensemble kernel for ensembles); fields clamped to the no-echo floor. */
   if (nmembers > 1)
     rn_ensemble_accumulate(members, nmembers, obs, v->valid, n, o->thresholds, o->nthresholds, c,
                            v->det);
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < n; i++) {
+    int ok = nmembers > 1 ? v->valid[i] : !isnan(obs[i]) && !isnan(members[0][i]);
+    v->valid[i] = (uint8_t)ok;
+    v->obs[i] = ok ? (obs[i] < floor_ ? floor_ : obs[i]) : floor_;
+    if (nmembers == 1)
+      v->det[i] = ok ? (members[0][i] < floor_ ? floor_ : members[0][i]) : floor_;
+  }
 
   rn_scores_accumulate(v->det, v->obs, v->valid, n, o->thresholds, o->nthresholds, c->table);
   rn_continuous_accumulate(v->det, v->obs, v->valid, n, &cs);

@@ -66,10 +66,11 @@ void rn_fss_accumulate(const float *f, const float *o, const uint8_t *valid, con
 /* ensemble_scores.c */
 /* Fair CRPS of one pixel from members sorted ascending (sorted-member formula). */
 double rn_crps_fair_sorted(const float *sorted, int m, float obs);
-/* Add the ensemble sums of one case to c; mean[] receives the ensemble mean
- * of every valid pixel (the deterministic forecast). */
+/* Add the ensemble sums of one case to c; valid[] receives the pixels where
+ * the observation and every member have data, mean[] the ensemble mean
+ * there (the deterministic forecast; the no-echo floor elsewhere). */
 void rn_ensemble_accumulate(const float *const *members, int m, const float *obs,
-                            const uint8_t *valid, size_t n, const float *thresholds, int nthr,
+                            uint8_t *valid, size_t n, const float *thresholds, int nthr,
                             struct rn_vcell *c, float *mean);
 /* ROC area from the member-count tables (trapezoids through every k). */
 double rn_roc_area(const int64_t *event, const int64_t *none, int m);

@@ -231,6 +231,25 @@ static void identical_members(void)
   CHECK_NEAR(row("same", 300, NONE, 0, "crps", NULL), row("same", 300, NONE, 0, "mae", NULL), 1e-4);
   CHECK_NEAR(row("same", 300, NONE, 0, "spread", NULL), 0, 0);
   rn_verify_free(v);
+
+  /* nodata in one member only: the pixel is left out, for every score */
+  {
+    static float g[NX * NY];
+    const float *mem2[M] = {f, f, f, g, f, f};
+    int64_t np;
+    memcpy(g, f, sizeof g);
+    g[7] = N_;
+    g[NX * NY - 1] = N_;
+    v = rn_verify_new(&opt);
+    CHECK_OK(rn_verify_add(v, "holes", 300, mem2, M, o, NX, NY));
+    load_rows(v);
+    row("holes", 300, NONE, 0, "crps", &np);
+    CHECK(np == NX * NY - 2);
+    row("holes", 300, 30, 0, "csi", &np);
+    CHECK(np == NX * NY - 2);
+    CHECK(!isnan(row("holes", 300, NONE, 0, "mae", NULL)));
+    rn_verify_free(v);
+  }
 }
 
 /* CRPS by its pairwise definition (O(M^2)), against the sorted formula. */
