@@ -1,4 +1,7 @@
 # bench
+# bench_verify: scoring a verification period in memory (bench/RESULTS.md).
+noinst_PROGRAMS += bench/bench_verify
+bench_bench_verify_LDADD = libradnow.la
 # bench_grid: gridding one radar volume, cold and warm lookup table (RESULTS.md).
 noinst_PROGRAMS += bench/bench_grid
 bench_bench_grid_LDADD = libradnow.la
