@@ -6,15 +6,21 @@
 
 #include "reader.h"
 
+/* Probing order matters only where formats nest (HDF5 underlies ODIM,
+ * KNMI and NetCDF-4); each probe is specific enough to say no to others. */
+extern const struct rn_reader rn_reader_odim;
+extern const struct rn_reader rn_reader_cfradial;
+extern const struct rn_reader rn_reader_hdf5_other;
 extern const struct rn_reader rn_reader_nexrad;
 extern const struct rn_reader rn_reader_cinrad_std;
 extern const struct rn_reader rn_reader_cinrad_cc;
 extern const struct rn_reader rn_reader_cinrad_legacy;
 
-/* Probing order matters only where formats nest (HDF5 underlies ODIM,
- * KNMI and NetCDF-4); each probe is specific enough to say no to others. */
 static const struct rn_reader *const readers[] = {
     NULL, /* readers are added here, one line each */
+    &rn_reader_odim,
+    &rn_reader_cfradial,
+    &rn_reader_hdf5_other, /* last of the HDF5-based formats */
     &rn_reader_nexrad,
     &rn_reader_cinrad_std,
     &rn_reader_cinrad_cc,
@@ -60,6 +66,8 @@ enum rn_status rn_ingest_read(const char *path, const struct rn_ingest_options *
     st = readers[i]->read(path, opt, out);
     if (st)
       rn_radar_data_free(out);
+    else if (!out->time_from_name && rn_time_from_filename(path, &out->time_from_name) != 0)
+      out->time_from_name = 0;
     return st;
   }
   if (compression != RN_COMPRESSION_NONE) {

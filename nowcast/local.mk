@@ -1,3 +1,13 @@
 # nowcast: the cycle and the radnow command-line program.
 radnow_SOURCES += nowcast/radnow.c nowcast/cmd_info.c
 noinst_HEADERS += nowcast/commands.h
+radnow_SOURCES += nowcast/cmd_verify.c
+# radnow synth: the synthetic scene and radar (library, for tests and the demo).
+libradnow_la_SOURCES += nowcast/synth.c
+pkginclude_HEADERS += include/radnow/synth.h
+radnow_SOURCES += nowcast/cmd_synth.c
+check_PROGRAMS += tests/unit/test_synth
+tests_unit_test_synth_LDADD = libradnow.la
+TESTS += tests/unit/test_synth
+TESTS += tests/synth.sh
+EXTRA_DIST += tests/synth.sh

@@ -1,1 +1,3 @@
 # preprocess
+libradnow_la_SOURCES += preprocess/zr.c
+pkginclude_HEADERS += include/radnow/zr.h
