@@ -19,3 +19,5 @@ check_PROGRAMS += tests/tools/radar_mkbad
 tests_tools_radar_mkbad_LDADD = libradnow.la $(LZO_LIBS)
 TESTS += tests/data/cinrad_nexrad_bad.sh
 EXTRA_DIST += tests/data/cinrad_nexrad_bad.sh
+TESTS += tests/data/cinrad_nexrad_info.sh
+EXTRA_DIST += tests/data/cinrad_nexrad_info.sh
