@@ -102,7 +102,12 @@ bzip2 -dc "$v/cinrad/Z_RADR_I_ZG170_20260329064800_O_DOR_YTD2_CAP_FMT.bin.bz2" >
 j=$("$RADNOW" info --json "$d/rhi_FMT.bin") || fail "radnow info on an RHI failed"
 [ "$(jget scan_type "$j")" = RHI ] || fail "RHI: scan type $(jget scan_type "$j")"
 [ "$(jget object "$j")" = ELEV ] || fail "RHI: object $(jget object "$j")"
+# ... and gridding refuses it, and the sector scan, with one clear line.
+expect_error 2 "rhi_FMT.bin: RHI scan: only PPI volumes and scans over the full circle can be gridded" \
+  "$RADNOW" grid -o "$d/rhi.nc" "$d/rhi_FMT.bin"
+[ ! -e "$d/rhi.nc" ] || fail "radnow grid wrote a frame of an RHI"
 "$top_builddir/tests/tools/radar_mkbad" scan "$d/std_FMT.bin" "$d/sector_FMT.bin" 3 || fail "radar_mkbad scan"
 j=$("$RADNOW" info --json "$d/sector_FMT.bin") || fail "radnow info on a sector scan failed"
 [ "$(jget scan_type "$j")" = sector ] || fail "sector: scan type $(jget scan_type "$j")"
+expect_error 2 "sector_FMT.bin: sector scan: only PPI" "$RADNOW" grid -o "$d/sector.nc" "$d/sector_FMT.bin"
 finish
