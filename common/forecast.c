@@ -1,5 +1,4 @@
-/* forecast.c - allocation of forecasts (forecast.h); the NetCDF file lives
- * with the products. */
+/* forecast.c - allocation of a predictor's nowcast (leads x members x grid). */
 #include <radnow/forecast.h>
 
 #include <stdlib.h>
@@ -10,32 +9,36 @@ enum rn_status rn_forecast_alloc(struct rn_forecast *fc, const struct rn_grid *g
 {
   size_t npix = (size_t)grid->nx * (size_t)grid->ny, n;
   enum rn_status st;
+
   memset(fc, 0, sizeof *fc);
-  if (nleads < 1 || nmembers < 1 || nthresholds < 0 || nthresholds > RN_MAX_THRESHOLDS)
-    return rn_error(RN_EINTERNAL, "forecast: %d leads, %d members, %d thresholds: out of range",
-                    nleads, nmembers, nthresholds);
+  if (nleads <= 0 || nmembers <= 0 || nthresholds < 0 || nthresholds > RN_MAX_THRESHOLDS)
+    return rn_error(RN_EUSAGE, "forecast: %d leads, %d members, %d thresholds is not valid "
+                    "(need >= 1, >= 1, 0..%d)", nleads, nmembers, nthresholds, RN_MAX_THRESHOLDS);
   st = rn_grid_copy(&fc->grid, grid);
   if (st)
     return st;
   fc->nleads = nleads;
   fc->nmembers = nmembers;
   fc->nthresholds = nthresholds;
-  fc->lead_seconds = rn_calloc((size_t)nleads, sizeof(int), "forecast lead times");
+  fc->lead_seconds = rn_calloc((size_t)nleads, sizeof *fc->lead_seconds, "forecast leads");
   n = (size_t)nmembers * (size_t)nleads * npix;
-  fc->dbz = rn_malloc(n * sizeof(float), "forecast fields");
-  if (nthresholds > 0)
-    fc->prob = rn_malloc((size_t)nleads * (size_t)nthresholds * npix * sizeof(float),
-                         "forecast probabilities");
-  if (!fc->lead_seconds || !fc->dbz || (nthresholds > 0 && !fc->prob)) {
-    rn_forecast_free(fc);
-    return RN_ENOMEM;
-  }
+  fc->dbz = rn_malloc(n * sizeof *fc->dbz, "forecast fields");
+  if (!fc->lead_seconds || !fc->dbz)
+    goto nomem;
   for (size_t i = 0; i < n; i++)
     fc->dbz[i] = RN_NODATA;
-  n = (size_t)nleads * (size_t)nthresholds * npix;
-  for (size_t i = 0; i < n; i++)
-    fc->prob[i] = RN_NODATA;
+  if (nthresholds > 0) {
+    n = (size_t)nleads * (size_t)nthresholds * npix;
+    fc->prob = rn_malloc(n * sizeof *fc->prob, "forecast probabilities");
+    if (!fc->prob)
+      goto nomem;
+    for (size_t i = 0; i < n; i++)
+      fc->prob[i] = RN_NODATA;
+  }
   return RN_OK;
+nomem:
+  rn_forecast_free(fc);
+  return RN_ENOMEM;
 }
 
 void rn_forecast_free(struct rn_forecast *fc)

@@ -15,7 +15,6 @@
 #define RADNOW_FORECAST_H
 
 #include <stddef.h>
-
 #include <radnow/frame.h>
 
 #ifdef __cplusplus
