@@ -24,7 +24,8 @@
  *  - draws a motion perturbation, constant over the domain and the leads,
  *    along and across the mean motion with standard deviations
  *    motion_perturbation_par/perp (m/s): the displacement error grows
- *    linearly with lead time;
+ *    linearly with lead time (none for a flat field: no echo or one
+ *    constant value, which every member then keeps unchanged);
  *  - evolves every cascade level in the Lagrangian frame as an AR(1)
  *    process, X_j(l) = phi_j X_j(l-1) + sqrt(1 - phi_j^2) sigma_j eps_j(l),
  *    starting from T0's level j. This is done in spectral space, one inverse
@@ -436,9 +437,18 @@ static enum rn_status ens_run(struct rn_predictor *p, const struct rn_frame *con
   } else {
     sh.ex = 1, sh.ey = 0;
   }
-  mpp = metres_per_pixel(&fc->grid);
-  sh.sd_par = (float)(e->pert_par * frame_step / mpp);
-  sh.sd_perp = (float)(e->pert_perp * frame_step / mpp);
+  /* A flat field (no echo, or one constant value) has nothing to move or
+   * perturb: every member is then the field itself, without inflow. */
+  {
+    double total = 0;
+    for (int l = 0; l < J; l++)
+      total += var[l];
+    mpp = metres_per_pixel(&fc->grid);
+    if (total > 1e-6) {
+      sh.sd_par = (float)(e->pert_par * frame_step / mpp);
+      sh.sd_perp = (float)(e->pert_perp * frame_step / mpp);
+    }
+  }
 
   sh.nx = nx, sh.ny = ny, sh.nlevels = J, sh.npix = npix, sh.c = &e->cascade;
   sh.u = u, sh.v = v, sh.F0 = F0, sh.a = a, sh.z0 = z0, sh.target = target, sh.dist = dist;

@@ -9,3 +9,6 @@ noinst_HEADERS += tests/unit/synth.h
 check_PROGRAMS += tests/unit/test_extrap
 tests_unit_test_extrap_LDADD = libradnow.la
 TESTS += tests/unit/test_extrap
+check_PROGRAMS += tests/unit/test_ensemble
+tests_unit_test_ensemble_LDADD = libradnow.la
+TESTS += tests/unit/test_ensemble
