@@ -118,4 +118,33 @@ expect_error 1 "--start 'yesterday'" "$RADNOW" synth --out "$d/e" --start yester
 [ ! -e "$d/e" ] || fail "a failed synth left $d/e"
 touch "$d/file"
 expect_error 4 "$d/file/x" "$RADNOW" synth --out "$d/file/x" --count 1
+
+# A full disk: exit 4, one line, complete files only. As root a 600 KiB
+# tmpfs (the first volume fits); otherwise RLIMIT_FSIZE of 200 KiB.
+full=$d/full
+mkdir -p "$full"
+mode=ulimit
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=600k radnow-test "$full" 2>/dev/null; then
+  mode=tmpfs
+  trap 'umount "$full"; rm -rf "$d"' EXIT
+fi
+echo "full disk through $mode"
+err=$(if [ $mode = tmpfs ]; then
+        "$RADNOW" synth --out "$full/v" --truth "$full/t" --count 3 --range 120 --elevations 0.5,1.5,3,6
+      else
+        (ulimit -f 400; trap '' XFSZ; exec "$RADNOW" synth --out "$full/v" --truth "$full/t" \
+          --count 3 --range 120 --elevations 0.5,1.5,3,6)
+      fi 2>&1 >/dev/null)
+rc=$?
+[ $rc -eq 4 ] || fail "full disk: exit $rc, expected 4 ($err)"
+[ "$(printf '%s\n' "$err" | grep -c .)" -eq 1 ] || fail "full disk: expected one line: $err"
+printf '%s\n' "$err" | grep -Eq "^radnow: (odim|netcdf): $full/[vt]/synth_.*: (No space left on device|File too large)$" ||
+  fail "full disk: unclear error: $err"
+for f in $(ls -A "$full/v" "$full/t" 2>/dev/null | grep -v ':$' | grep .); do
+  case $f in synth_pvol_*.h5|synth_truth_*.nc) ;; *) fail "full disk left $f" ;; esac
+done
+for f in "$full"/v/*.h5; do
+  [ -f "$f" ] || continue
+  h5dump -A 0 -d /dataset4/data2/data "$f" >/dev/null 2>&1 || fail "$(basename "$f") is incomplete"
+done
 finish
