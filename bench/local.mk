@@ -1,4 +1,8 @@
 # bench
+# bench_grid: gridding one radar volume, cold and warm lookup table (RESULTS.md).
+noinst_PROGRAMS += bench/bench_grid
+bench_bench_grid_LDADD = libradnow.la
+EXTRA_DIST += bench/RESULTS.md
 # products: GeoTIFF products of one cycle (make bench_products; see RESULTS.md)
 noinst_PROGRAMS += bench/bench_products
 bench_bench_products_LDADD = libradnow.la
