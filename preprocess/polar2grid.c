@@ -41,7 +41,7 @@ enum rn_status rn_product_parse(const char *s, struct rn_p2g_options *o)
   return rn_error(RN_EUSAGE, "product '%s': want pcappi, cmax or cappi:HEIGHT_M", s);
 }
 
-const char *rn_product_name(const struct rn_p2g_options *o, char *buf, size_t size)
+const char *rn_p2g_product_name(const struct rn_p2g_options *o, char *buf, size_t size)
 {
   switch (o->product) {
   case RN_PRODUCT_CAPPI: snprintf(buf, size, "cappi:%g", o->cappi_height); break;
@@ -382,7 +382,7 @@ enum rn_status rn_polar2grid(const struct rn_volume *vol, const char *quantity,
     goto out;
   out->time = vol->time;
   snprintf(out->quantity, sizeof out->quantity, "%s", qname ? qname : "");
-  rn_product_name(opt, out->product, sizeof out->product);
+  rn_p2g_product_name(opt, out->product, sizeof out->product);
   snprintf(out->source, sizeof out->source, "%s", vol->source);
 
 #pragma omp parallel

@@ -1,0 +1,77 @@
+/* cycle.h - one operational nowcast cycle (radnow run).
+ *
+ *   lock -> gather (grid new input files into the state) -> select (newest
+ *   complete consecutive set; a late scan is waited for, boundedly) ->
+ *   predict (every configured predictor) -> products (written under
+ *   temporary names, renamed) -> publish (the cycle's manifest.json, then
+ *   latest.json, last) -> retention (old products and frames deleted).
+ *
+ * Every stage logs its wall time; the cycle logs its total. Products of a
+ * cycle go to PRODUCTS_DIR/YYYYmmddHHMM/ (the reference time: the newest
+ * input frame), so running twice for the same time rewrites the same files
+ * with the same content. Errors map to exit codes through rn_exit_code:
+ * usage/config 1, input 2, locked 3, output 4. */
+#ifndef RADNOW_CYCLE_H
+#define RADNOW_CYCLE_H
+
+#include <radnow/config.h>
+#include <radnow/state.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RN_MAX_PREDICTORS 16
+#define RN_MAX_STAGES 32
+
+/* What the configuration says about the cycle; see etc/radnow.conf.example
+ * ([run], [state], [input], [products]) for meanings and defaults. */
+struct rn_cycle_config {
+  const struct rn_config *cfg;    /* must outlive the cycle */
+  char state_dir[4096];
+  char products_dir[4096];
+  long step, delay;               /* seconds: input time step, expected arrival delay */
+  long max_age;                   /* seconds */
+  double wait, poll;              /* seconds: bound on waiting for a late scan, poll period */
+  int keep;                       /* frames kept in the state */
+  int inputs;                     /* at least this many input frames (0: what predictors need) */
+  int nleads;
+  long lead_step;                 /* seconds */
+  int npredictors;
+  char predictors[RN_MAX_PREDICTORS][64];
+  int members;                    /* ensemble members */
+  unsigned long long seed;        /* ensemble seed (the reference time is mixed in) */
+  int nthresholds;
+  double thresholds[8];           /* dBZ, exceedance probabilities */
+  int geotiff, netcdf;            /* product kinds to write */
+  long retention;                 /* seconds; products older than this are deleted (0: never) */
+};
+
+enum rn_status rn_cycle_config_load(struct rn_cycle_config *cc, const struct rn_config *cfg);
+
+struct rn_stage_time {
+  char name[32];
+  double seconds;
+};
+
+struct rn_cycle_result {
+  rn_time reference_time;         /* newest input frame */
+  struct rn_selection sel;
+  int nproducts;                  /* files published */
+  char cycle_dir[4200];           /* PRODUCTS_DIR/YYYYmmddHHMM */
+  char latest[4200];              /* PRODUCTS_DIR/latest.json */
+  int nstages;
+  struct rn_stage_time stages[RN_MAX_STAGES];
+  double total;                   /* seconds */
+};
+
+/* Run one cycle for run time `now` (UTC). With may_wait, a late scan is
+ * waited for until the wall clock passes now + wait; re-runs of past times
+ * do not wait. */
+enum rn_status rn_cycle_run(const struct rn_cycle_config *cc, rn_time now, int may_wait,
+                            struct rn_cycle_result *res);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
