@@ -87,6 +87,30 @@ dbzh=$(values "$f" /dataset1/data1/data |
   awk '{ for (i = 1; i <= NF; i++) s += $i } END { print s }')
 [ "$clutter" -gt "$dbzh" ] || fail "TH ($clutter) shows no more echo than DBZH ($dbzh)"
 
+# radnow's own ODIM reader sees what was asked for: sweeps, elevations, site,
+# times, geometry, and the same maximum as h5dump.
+for v in 130000 130600 131200; do
+  "$RADNOW" info --json "$d/a/synth_pvol_20200207${v%00}.h5" >"$d/info.$v.json" ||
+    fail "radnow info cannot read synth_pvol_20200207${v%00}.h5"
+done
+/usr/bin/python3 - "$d" "$max" <<'PY' || fail "radnow info disagrees with the request"
+import json, sys
+d, maxcode = sys.argv[1], int(sys.argv[2])
+for hhmmss in ("130000", "130600", "131200"):
+    i = json.load(open(f"{d}/info.{hhmmss}.json"))
+    assert i["format"] == "ODIM_H5/V2_2" and i["object"] == "PVOL", i["format"]
+    assert (i["lat"], i["lon"], i["height"]) == (51.5, 4.5, 50), (i["lat"], i["lon"], i["height"])
+    t = f"2020-02-07T{hhmmss[:2]}:{hhmmss[2:4]}:00Z"
+    assert i["time"] == t and i["time_from_name"] == t, (i["time"], t)
+    sw = i["sweeps"]
+    assert [s["elevation"] for s in sw] == [0.5, 1.5, 3, 6], [s["elevation"] for s in sw]
+    for s in sw:
+        assert (s["nrays"], s["ngates"], s["gate_spacing"], s["first_gate"]) == (360, 240, 500, 250), s
+        assert s["quantities"] == ["DBZH", "TH"], s["quantities"]
+    if hhmmss == "130600":
+        assert sw[0]["max_dbz"] == 0.5 * maxcode - 32, (sw[0]["max_dbz"], maxcode)
+PY
+
 # truth frames
 t=$d/truth/synth_truth_cappi1500_202002071306.nc
 ncdump -h "$t" >"$d/truth.cdl" || fail "truth frame unreadable"
