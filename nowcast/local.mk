@@ -24,3 +24,5 @@ radnow_LDADD += $(HDF5_LIBS)
 # Ensemble mean and exceedance probabilities.
 libradnow_la_SOURCES += nowcast/ensemble.c
 pkginclude_HEADERS += include/radnow/ensemble.h
+TESTS += tests/synth_grid.sh
+EXTRA_DIST += tests/synth_grid.sh
