@@ -1,3 +1,6 @@
+# etc
+# Station table for base data without site coordinates (radnow/stations.h).
+dist_pkgdata_DATA = etc/stations.csv
 # etc: example configuration, cron and systemd units. They are installed as
 # examples (the administrator copies what fits into /etc); @bindir@ and
 # @sysconfdir@ are filled in at build time.

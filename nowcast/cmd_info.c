@@ -38,7 +38,7 @@ static int print_devices(void)
 
 static void usage(FILE *out)
 {
-  fprintf(out, "usage: radnow info [--json] [--quantity Q] FILE...\n"
+  fprintf(out, "usage: radnow info [--json] [--quantity Q] [--site LAT,LON,HEIGHT] [--stations CSV] FILE...\n"
                "       radnow info --devices\n"
                "Describes radar files: format, site, time, sweeps or grid. --quantity chooses\n"
                "the moment whose maximum is reported (default DBZH, then TH).\n");
@@ -310,6 +310,8 @@ int cmd_info(int argc, char **argv)
   static const struct option longopts[] = {{"devices", no_argument, NULL, 'd'},
                                            {"json", no_argument, NULL, 'j'},
                                            {"quantity", required_argument, NULL, 'q'},
+                                           {"site", required_argument, NULL, 's'},
+                                           {"stations", required_argument, NULL, 'S'},
                                            {"help", no_argument, NULL, 'h'},
                                            {NULL, 0, NULL, 0}};
   int devices = 0, json = 0, c, rc = 0;
@@ -317,11 +319,13 @@ int cmd_info(int argc, char **argv)
   rn_ingest_options_init(&opt);
   opt.all_quantities = 1;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "djq:h", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "djq:s:S:h", longopts, NULL)) != -1) {
     switch (c) {
     case 'd': devices = 1; break;
     case 'j': json = 1; break;
     case 'q': opt.quantity = optarg; break;
+    case 's': opt.site = optarg; break;     /* files without site coordinates */
+    case 'S': opt.stations = optarg; break; /* station table (radnow/stations.h) */
     case 'h': usage(stdout); return 0;
     default: usage(stderr); return 1;
     }

@@ -5,6 +5,7 @@
 #define RADNOW_COMMANDS_H
 
 int cmd_info(int argc, char **argv);
+int cmd_grid(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_run(int argc, char **argv);

@@ -1,5 +1,6 @@
 # nowcast: the cycle and the radnow command-line program.
 radnow_SOURCES += nowcast/radnow.c nowcast/cmd_info.c
+radnow_SOURCES += nowcast/cmd_grid.c
 noinst_HEADERS += nowcast/commands.h
 radnow_SOURCES += nowcast/cmd_verify.c
 # radnow synth: the synthetic scene and radar (library, for tests and the demo).

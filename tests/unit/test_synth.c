@@ -206,6 +206,8 @@ static double shifted_mae(const struct rn_frame *a, const struct rn_frame *b, in
   int nx = a->grid.nx, ny = a->grid.ny;
   for (int j = 20; j < ny - 20; j++)
     for (int i = 20; i < nx - 20; i++) {
+      if (j + dy < 0 || j + dy >= ny || i + dx < 0 || i + dx >= nx)
+        continue;
       float u = a->dbz[(size_t)j * nx + i], v = b->dbz[(size_t)(j + dy) * nx + i + dx];
       if (isnan(u) || isnan(v))
         continue;
