@@ -35,3 +35,5 @@ TESTS += tests/ops/run_full.sh
 EXTRA_DIST += tests/ops/run_full.sh
 TESTS += tests/ops/conf_example.sh
 EXTRA_DIST += tests/ops/conf_example.sh
+TESTS += tests/ops/cycle_helchteren.sh
+EXTRA_DIST += tests/ops/cycle_helchteren.sh
