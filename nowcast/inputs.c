@@ -241,12 +241,12 @@ static rn_time round_minute(rn_time t)
 }
 
 /* Any radar file the ingest readers know, or a radnow frame file (tried
- * only when no reader recognises the file: most inputs are radar files). */
+ * only when the readers reject the file: most inputs are radar files). */
 static enum rn_status load_file(const struct rn_inputs *in, const char *path,
                                 struct rn_radar_data *d)
 {
   enum rn_status st = rn_ingest_read(path, &in->ingest, d);
-  if (st == RN_EFORMAT && strstr(rn_errmsg(), "unknown format")) {
+  if (st == RN_EFORMAT || st == RN_EUNSUPPORTED) {
     char why[1024];
     snprintf(why, sizeof why, "%s", rn_errmsg());
     memset(d, 0, sizeof *d);
@@ -255,8 +255,7 @@ static enum rn_status load_file(const struct rn_inputs *in, const char *path,
       snprintf(d->format, sizeof d->format, "radnow frame");
       return RN_OK;
     }
-    if (!strstr(rn_errmsg(), "not a radnow frame") && !strstr(rn_errmsg(), ": open:"))
-      return rn_error_prefix(RN_EFORMAT, "input"); /* a damaged frame file */
+    /* Not a frame either: the readers' complaint is the one to report. */
     rn_error(st, "%s", why);
   }
   if (st)
