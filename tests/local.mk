@@ -40,3 +40,5 @@ EXTRA_DIST += tests/ops/conf_example.sh
 check_PROGRAMS += tests/data/test_cinrad_nexrad_grid
 tests_data_test_cinrad_nexrad_grid_LDADD = libradnow.la
 TESTS += tests/data/test_cinrad_nexrad_grid
+TESTS += tests/ops/cycle_helchteren.sh
+EXTRA_DIST += tests/ops/cycle_helchteren.sh
