@@ -6,11 +6,6 @@
 
 #include "reader.h"
 
-extern const struct rn_reader rn_reader_nexrad;
-extern const struct rn_reader rn_reader_cinrad_std;
-extern const struct rn_reader rn_reader_cinrad_cc;
-extern const struct rn_reader rn_reader_cinrad_legacy;
-
 /* Probing order matters only where formats nest (HDF5 underlies ODIM,
  * KNMI and NetCDF-4); each probe is specific enough to say no to others. */
 extern const struct rn_reader rn_reader_odim;
@@ -18,6 +13,10 @@ extern const struct rn_reader rn_reader_knmi;
 extern const struct rn_reader rn_reader_cfradial;
 extern const struct rn_reader rn_reader_hdf5_other;
 extern const struct rn_reader rn_reader_raster;
+extern const struct rn_reader rn_reader_nexrad;
+extern const struct rn_reader rn_reader_cinrad_std;
+extern const struct rn_reader rn_reader_cinrad_cc;
+extern const struct rn_reader rn_reader_cinrad_legacy;
 
 static const struct rn_reader *const readers[] = {
     NULL, /* readers are added here, one line each */

@@ -26,3 +26,4 @@ noinst_HEADERS += ingest/bytes.h ingest/cuts.h ingest/meta.h ingest/msg1.h
 pkginclude_HEADERS += include/radnow/stations.h
 # Where the station table is found without RADNOW_STATIONS (radnow/stations.h).
 AM_CPPFLAGS += -DRN_PKGDATADIR='"$(pkgdatadir)"' -DRN_SRC_ETCDIR='"$(abs_top_srcdir)/etc"'
+EXTRA_DIST += ingest/cinrad_nexrad.md
