@@ -263,6 +263,9 @@ enum rn_status rn_gridding_run_data(const struct rn_gridding_options *o,
   for (int i = 0; i < n && !st; i++) {
     struct rn_frame f;
     rn_time t = 0;
+    if (in[i].kind == RN_DATA_VOLUME &&
+        (st = rn_volume_require_ppi(&in[i].vol, in[i].vol.source[0] ? in[i].vol.source : "grid")))
+      break; /* RHI and sector scans do not cover the map */
     if (in[i].kind == RN_DATA_VOLUME) {
       st = rn_polar2grid(&in[i].vol, o->quantity[0] ? o->quantity : NULL, &grid, &o->p2g, cache,
                          &f, range);
@@ -317,8 +320,11 @@ enum rn_status rn_gridding_run(const struct rn_gridding_options *o, const char *
   rn_ingest_options_init(&io);
   io.quantity = o->quantity[0] ? o->quantity : NULL;
   io.encoding = o->encoding[0] ? o->encoding : NULL;
-  for (; nread < n && !st; nread++)
+  for (; nread < n && !st; nread++) {
     st = rn_ingest_read(files[nread], &io, &in[nread]);
+    if (!st && in[nread].kind == RN_DATA_VOLUME)
+      st = rn_volume_require_ppi(&in[nread].vol, files[nread]);
+  }
   if (!st)
     st = rn_gridding_run_data(o, in, n, cache, out);
   for (int i = 0; i < nread; i++)

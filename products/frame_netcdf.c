@@ -2,14 +2,11 @@
 #include <radnow/frame.h>
 #include <radnow/publish.h>
 
-#include <errno.h>
 #include <math.h>
 #include <netcdf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cf_grid.h"
 #include "config.h"
@@ -28,47 +25,18 @@ static int put_text(int ncid, int var, const char *name, const char *v)
   return nc_put_att_text(ncid, var, name, strlen(v), v);
 }
 
-/* Why a file cannot be created in the folder of path, or RN_OK. */
-static enum rn_status folder_error(const char *path)
-{
-  char dir[4096];
-  const char *slash = strrchr(path, '/');
-  struct stat sb;
-  if (!slash)
-    snprintf(dir, sizeof dir, ".");
-  else
-    snprintf(dir, sizeof dir, "%.*s", (int)(slash - path) > 0 ? (int)(slash - path) : 1, path);
-  if (stat(dir, &sb) != 0)
-    return rn_error(RN_EWRITE, "netcdf: %s: folder %s: %s", path, dir, strerror(errno));
-  if (!S_ISDIR(sb.st_mode))
-    return rn_error(RN_EWRITE, "netcdf: %s: %s is not a folder", path, dir);
-  if (access(dir, W_OK) != 0)
-    return rn_error(RN_EWRITE, "netcdf: %s: folder %s: %s", path, dir, strerror(errno));
-  return RN_OK;
-}
-
 enum rn_status rn_frame_write(const struct rn_frame *f, const char *path)
 {
-  char tmp[4096], iso[32], history[128];
+  char iso[32], history[128];
   int ncid = -1, ydim, xdim, tdim, tv, dv, dims[3];
   size_t chunks[3] = {1, (size_t)f->grid.ny, (size_t)f->grid.nx};
   size_t n = (size_t)f->grid.nx * (size_t)f->grid.ny;
   float fill = RN_FRAME_FILLVALUE, undetect = RN_DBZ_NOECHO, *out = NULL;
   double t = (double)f->time;
-  enum rn_status st = rn_publish_begin(path, tmp, sizeof tmp);
+  enum rn_status st = rn_nc_create(path, &ncid);
   if (st)
     return st;
 
-  {
-    int rc = nc_create(tmp, NC_NETCDF4 | NC_CLOBBER, &ncid);
-    if (rc != NC_NOERR) {
-      /* NetCDF says "Permission denied" for a folder that does not exist */
-      st = folder_error(path);
-      if (!st)
-        st = rn_nc_error(rc, RN_EWRITE, path, "create");
-      return st;
-    }
-  }
   put_text(ncid, NC_GLOBAL, "Conventions", "CF-1.8");
   put_text(ncid, NC_GLOBAL, "title", "radar reflectivity frame");
   put_text(ncid, NC_GLOBAL, "source", f->source);
@@ -120,14 +88,11 @@ enum rn_status rn_frame_write(const struct rn_frame *f, const char *path)
   TRY(nc_put_var_float(ncid, dv, out), "writing dbz");
   free(out);
   out = NULL;
-  TRY(nc_close(ncid), "close");
-  ncid = -1;
-  return rn_publish_commit(tmp, path);
+  return rn_nc_publish(ncid, path);
 fail:
   free(out);
   if (ncid >= 0)
-    nc_close(ncid);
-  rn_publish_abort(tmp);
+    nc_abort(ncid);
   return st;
 }
 

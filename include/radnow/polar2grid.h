@@ -49,11 +49,11 @@
 extern "C" {
 #endif
 
-enum rn_product { RN_PRODUCT_PCAPPI = 0, RN_PRODUCT_CAPPI, RN_PRODUCT_CMAX };
+enum rn_p2g_product { RN_PRODUCT_PCAPPI = 0, RN_PRODUCT_CAPPI, RN_PRODUCT_CMAX };
 enum rn_interp { RN_INTERP_NEAREST = 0, RN_INTERP_BILINEAR };
 
 struct rn_p2g_options {
-  enum rn_product product; /* default pcappi */
+  enum rn_p2g_product product; /* default pcappi */
   double cappi_height;     /* m above sea level, for RN_PRODUCT_CAPPI */
   enum rn_interp method;   /* default nearest */
   double max_range;        /* ground range limit, m; 0: the data's own range */

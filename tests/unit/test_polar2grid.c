@@ -110,7 +110,7 @@ static void test_beam(void)
 /* Expected value at every pixel, computed the independent way; returns the
  * number of pixels compared. Pixels within a hair of a ray or gate boundary
  * are skipped (rounding may go either way there). */
-static int compare_nearest(const struct rn_frame *fr, enum rn_product product, int k_only,
+static int compare_nearest(const struct rn_frame *fr, enum rn_p2g_product product, int k_only,
                            double max_range, int *mismatches)
 {
   const struct rn_grid *g = &fr->grid;
