@@ -1,0 +1,33 @@
+/* cpu.h - shared bits of the CPU backend's kernels (internal). */
+#ifndef RADNOW_NN_CPU_H
+#define RADNOW_NN_CPU_H
+
+#include "../ops.h"
+
+/* Loops shorter than this many elements run on one thread: waking the team
+ * costs more than it saves. */
+#define RN_OMP_MIN 32768
+
+/* Kernels of cpu_*.c, gathered into rn_cpu_ops by cpu.c. */
+void rn_cpu_unary(struct rn_backend *be, enum rn_unary op, float alpha, float beta,
+                  struct rn_slice out, struct rn_slice a);
+void rn_cpu_unary_backward(struct rn_backend *be, enum rn_unary op, float alpha,
+                           struct rn_slice din, struct rn_slice dout, struct rn_slice y);
+void rn_cpu_binary(struct rn_backend *be, enum rn_binary op, struct rn_slice out,
+                   struct rn_slice a, struct rn_slice b);
+void rn_cpu_binary_backward(struct rn_backend *be, enum rn_binary op, struct rn_slice da,
+                            struct rn_slice db, struct rn_slice dout, struct rn_slice a,
+                            struct rn_slice b);
+
+void rn_cpu_im2col(struct rn_backend *be, const struct rn_conv *s, float *col, const float *inp,
+                   int nb);
+void rn_cpu_col2im(struct rn_backend *be, const struct rn_conv *s, float *inp, const float *col,
+                   int nb);
+void rn_cpu_to_cn(struct rn_backend *be, float *dst, const float *src, int nb, int C, long L);
+void rn_cpu_from_cn(struct rn_backend *be, float *dst, const float *src, int nb, int C, long L,
+                    const float *bias, int accumulate);
+void rn_cpu_bias_fill(struct rn_backend *be, float *x, const float *bias, int B, int C, long L);
+void rn_cpu_bias_backward(struct rn_backend *be, float *dbias, const float *dout, int B, int C,
+                          long L);
+
+#endif
