@@ -254,19 +254,27 @@ RN_HD void rn_sincos2pi_exact(float t, float *sn, float *cs)
   }
 }
 
-/* Standard normal number i of stream seed (Box-Muller on the block's
- * (x0, x1) and (x2, x3) pairs: cos, sin, cos, sin). */
-RN_HD float rn_philox_normal(uint64_t seed, uint64_t i)
+/* The four standard normal numbers of one block (Box-Muller on the pairs
+ * (x0, x1) and (x2, x3): cos, sin, cos, sin). */
+RN_HD void rn_philox_normal4(uint64_t seed, uint64_t block, float out[4])
 {
   uint32_t x[4];
-  rn_philox_block(seed, i >> 2, x);
-  int k = (int)(i & 3u), p = k >> 1;
-  float u1 = rn_u01_open(x[2 * p]);
-  float u2 = rn_u01(x[2 * p + 1]);
-  float r = sqrtf(-2.0f * rn_logf_exact(u1));
-  float sn, cs;
-  rn_sincos2pi_exact(u2, &sn, &cs);
-  return r * ((k & 1) ? sn : cs);
+  rn_philox_block(seed, block, x);
+  for (int p = 0; p < 2; p++) {
+    float r = sqrtf(-2.0f * rn_logf_exact(rn_u01_open(x[2 * p])));
+    float sn, cs;
+    rn_sincos2pi_exact(rn_u01(x[2 * p + 1]), &sn, &cs);
+    out[2 * p] = r * cs;
+    out[2 * p + 1] = r * sn;
+  }
+}
+
+/* Normal number i of stream seed. */
+RN_HD float rn_philox_normal(uint64_t seed, uint64_t i)
+{
+  float v[4];
+  rn_philox_normal4(seed, i >> 2, v);
+  return v[i & 3u];
 }
 
 RN_HD float rn_philox_uniform(uint64_t seed, uint64_t i)
@@ -275,5 +283,9 @@ RN_HD float rn_philox_uniform(uint64_t seed, uint64_t i)
   rn_philox_block(seed, i >> 2, x);
   return rn_u01(x[i & 3u]);
 }
+
+/* Reparameterised Gaussian draw and its derivative in logvar. */
+RN_HD float rn_reparam(float mu, float logvar, float eps) { return mu + expf(0.5f * logvar) * eps; }
+RN_HD float rn_reparam_dlogvar(float logvar, float eps) { return 0.5f * expf(0.5f * logvar) * eps; }
 
 #endif

@@ -98,6 +98,49 @@ struct rn_backend_ops {
   /* dbias[C] += sum over B and L of dout[B, C, L] */
   void (*bias_backward)(struct rn_backend *be, float *dbias, const float *dout, int B, int C,
                         long L);
+
+  /* group normalisation of x[B, C, L] in G groups; mean, rstd [B*G];
+   * affine: enum rn_affine (layers.h) */
+  void (*norm_forward)(struct rn_backend *be, float *y, float *mean, float *rstd, const float *x,
+                       const float *gamma, const float *beta, int B, int C, long L, int G,
+                       float eps, int affine);
+  void (*norm_backward)(struct rn_backend *be, float *dx, float *dgamma, float *dbeta,
+                        const float *dy, const float *x, const float *mean, const float *rstd,
+                        const float *gamma, int B, int C, long L, int G, int affine);
+
+  /* 2x2 max pooling of planes x[BC, H, W] -> y[BC, H/2, W/2] */
+  void (*maxpool2_forward)(struct rn_backend *be, float *y, const float *x, int BC, int H, int W);
+  void (*maxpool2_backward)(struct rn_backend *be, float *dx, const float *dy, const float *x,
+                            int BC, int H, int W);
+  /* space-to-depth x[B, C, H, W] <-> y[B, C*p*p, H/p, W/p]; dir 0: x -> y
+   * (dst = y), dir 1: y -> x (dst = x); order: enum rn_s2d_order */
+  void (*s2d)(struct rn_backend *be, float *dst, const float *src, int B, int C, int H, int W,
+              int p, int order, int dir, int accumulate);
+
+  /* modulated deformable 3x3 sampling (layers.h, rn_deform3_forward) */
+  void (*deform3_forward)(struct rn_backend *be, float *y, const float *x, const float *off,
+                          const float *mask, int B, int C, int H, int W);
+  void (*deform3_backward)(struct rn_backend *be, float *dx, float *doff, float *dmask,
+                           const float *dy, const float *x, const float *off, const float *mask,
+                           int B, int C, int H, int W);
+
+  /* sum over i < n of rn_loss_value; backward: dx[k] += scale * d/dx[k] */
+  double (*loss_forward)(struct rn_backend *be, enum rn_loss op, const struct rn_loss_args *a,
+                         long n);
+  void (*loss_backward)(struct rn_backend *be, enum rn_loss op, const struct rn_loss_args *a,
+                        long n, float scale);
+
+  /* x[i] = uniform number offset+i of stream seed in [a, b), or, normal != 0,
+   * a + b * normal number offset+i */
+  void (*rand)(struct rn_backend *be, int normal, float *x, long n, float a, float b,
+               uint64_t seed, uint64_t offset);
+  /* z = mu + exp(logvar / 2) eps with eps = normal number offset+i of seed;
+   * eps may be NULL or receives the draws; backward regenerates them */
+  void (*gauss_sample)(struct rn_backend *be, float *z, float *eps, const float *mu,
+                       const float *logvar, long n, uint64_t seed, uint64_t offset);
+  void (*gauss_sample_backward)(struct rn_backend *be, float *dmu, float *dlogvar,
+                                const float *dz, const float *logvar, long n, uint64_t seed,
+                                uint64_t offset);
 };
 
 /* The backend object; layers and kernels see it, users hold a pointer. */

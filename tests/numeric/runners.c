@@ -3,6 +3,7 @@
 #include "runners.h"
 
 #include <radnow/layers.h>
+#include <radnow/rng.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -140,7 +141,23 @@ static void put(struct fx *c, const char *name, const float *dev, long n, int is
       ((float *)e->data)[i] -= FX_GRAD_PRIOR;
 }
 
+/* a value computed on the host (a loss) */
+static void put_host(struct fx *c, const char *name, float v)
+{
+  float *d = buf(c, 1);
+  rn_upload(c->be, d, &v, 1);
+  put(c, name, d, 1, 0);
+}
+
 static long size_of(struct fx *c, const char *name) { return need(c, name)->size; }
+#define F(name) fx_float(c->f, #name, 0.0f)
+static uint64_t u64(struct fx *c, const char *name)
+{
+  char lo[64], hi[64];
+  snprintf(lo, sizeof lo, "%s_lo", name);
+  snprintf(hi, sizeof hi, "%s_hi", name);
+  return (uint64_t)fx_int(c->f, lo, 0) + ((uint64_t)fx_int(c->f, hi, 0) << 31);
+}
 #define A(name) fx_int(c->f, #name, 0)
 
 /* ---- convolutions and linear ---- */
@@ -185,11 +202,281 @@ static void run_linear(struct fx *c)
   put(c, "db", db, O, 1);
 }
 
+/* ---- element-wise ---- */
+
+static void run_unary(struct fx *c)
+{
+  char op[64];
+  long n = A(n);
+  float *x = in(c, "x"), *dy = in(c, "dy"), *y = buf(c, n), *dx = gbuf(c, n);
+  struct rn_slice X = rn_flat(x, n), Y = rn_flat(y, n), DX = rn_flat(dx, n), DY = rn_flat(dy, n);
+  fx_op(c->f, op, sizeof op);
+  if (strcmp(op, "sigmoid") == 0) {
+    rn_sigmoid_forward(c->be, Y, X);
+    rn_sigmoid_backward(c->be, DX, DY, Y);
+  } else if (strcmp(op, "tanh") == 0) {
+    rn_tanh_forward(c->be, Y, X);
+    rn_tanh_backward(c->be, DX, DY, Y);
+  } else if (strcmp(op, "relu") == 0) {
+    rn_relu_forward(c->be, Y, X);
+    rn_relu_backward(c->be, DX, DY, Y);
+  } else if (strcmp(op, "leaky_relu") == 0) {
+    rn_leaky_relu_forward(c->be, Y, X, F(slope));
+    rn_leaky_relu_backward(c->be, DX, DY, Y, F(slope));
+  } else {
+    rn_affine_forward(c->be, Y, X, F(alpha), F(beta));
+    rn_affine_backward(c->be, DX, DY, F(alpha));
+  }
+  put(c, "y", y, n, 0);
+  put(c, "dx", dx, n, 1);
+}
+
+static void run_binary(struct fx *c)
+{
+  char op[64];
+  long n = A(n);
+  float *a = in(c, "a"), *b = in(c, "b"), *dy = in(c, "dy"), *y = buf(c, n);
+  float *da = gbuf(c, n), *db = gbuf(c, n);
+  struct rn_slice Y = rn_flat(y, n), Aa = rn_flat(a, n), Bb = rn_flat(b, n);
+  struct rn_slice DA = rn_flat(da, n), DB = rn_flat(db, n), DY = rn_flat(dy, n);
+  fx_op(c->f, op, sizeof op);
+  if (strcmp(op, "add") == 0) {
+    rn_add_forward(c->be, Y, Aa, Bb);
+    rn_add_backward(c->be, DA, DB, DY);
+  } else if (strcmp(op, "sub") == 0) {
+    rn_sub_forward(c->be, Y, Aa, Bb);
+    rn_sub_backward(c->be, DA, DB, DY);
+  } else {
+    rn_mul_forward(c->be, Y, Aa, Bb);
+    rn_mul_backward(c->be, DA, DB, DY, Aa, Bb);
+  }
+  put(c, "y", y, n, 0);
+  put(c, "da", da, n, 1);
+  put(c, "db", db, n, 1);
+}
+
+static void run_concat(struct fx *c)
+{
+  int B = A(B), Ca = A(Ca), Cb = A(Cb);
+  long HW = A(HW), ny = (long)B * (Ca + Cb) * HW;
+  float *a = in(c, "a"), *b = in(c, "b"), *dy = in(c, "dy"), *y = buf(c, ny);
+  float *da = gbuf(c, (long)B * Ca * HW), *db = gbuf(c, (long)B * Cb * HW);
+  rn_concat_forward(c->be, y, a, b, B, Ca, Cb, HW);
+  rn_concat_backward(c->be, da, db, dy, B, Ca, Cb, HW);
+  put(c, "y", y, ny, 0);
+  put(c, "da", da, (long)B * Ca * HW, 1);
+  put(c, "db", db, (long)B * Cb * HW, 1);
+}
+
+static void run_split(struct fx *c)
+{
+  int B = A(B), Ca = A(Ca), Cb = A(Cb);
+  long HW = A(HW), na = (long)B * Ca * HW, nb = (long)B * Cb * HW;
+  float *x = in(c, "x"), *dya = in(c, "dya"), *dyb = in(c, "dyb");
+  float *ya = buf(c, na), *yb = buf(c, nb), *dx = gbuf(c, na + nb);
+  rn_split_forward(c->be, ya, yb, x, B, Ca, Cb, HW);
+  rn_split_backward(c->be, dx, dya, dyb, B, Ca, Cb, HW);
+  put(c, "ya", ya, na, 0);
+  put(c, "yb", yb, nb, 0);
+  put(c, "dx", dx, na + nb, 1);
+}
+
+/* ConvLSTM's gates straight from the [B, 4nh, HW] convolution output */
+static void run_lstm_gates(struct fx *c)
+{
+  int B = A(B), nh = A(nh);
+  long HW = A(HW), n = (long)B * nh * HW;
+  struct rn_backend *be = c->be;
+  float *G = in(c, "G"), *cc = in(c, "c"), *dh = in(c, "dh"), *dc2 = in(c, "dc2");
+  float *act = buf(c, 4 * n), *t1 = buf(c, n), *t2 = buf(c, n), *c2 = buf(c, n);
+  float *tc = buf(c, n), *h = buf(c, n);
+  float *dact = buf(c, 4 * n), *dG = gbuf(c, 4 * n), *dc = gbuf(c, n);
+  float *dtc = buf(c, n), *dct = buf(c, n);
+#define GATE(p, k) rn_chan(p, B, 4 * nh, HW, (k) * nh, nh)
+  struct rn_slice C1 = rn_flat(cc, n), T1 = rn_flat(t1, n), T2 = rn_flat(t2, n);
+  struct rn_slice C2 = rn_flat(c2, n), TC = rn_flat(tc, n), Hh = rn_flat(h, n);
+  rn_sigmoid_forward(be, GATE(act, 0), GATE(G, 0));
+  rn_sigmoid_forward(be, GATE(act, 1), GATE(G, 1));
+  rn_tanh_forward(be, GATE(act, 2), GATE(G, 2));
+  rn_sigmoid_forward(be, GATE(act, 3), GATE(G, 3));
+  rn_mul_forward(be, T1, GATE(act, 1), C1);
+  rn_mul_forward(be, T2, GATE(act, 0), GATE(act, 2));
+  rn_add_forward(be, C2, T1, T2);
+  rn_tanh_forward(be, TC, C2);
+  rn_mul_forward(be, Hh, GATE(act, 3), TC);
+  /* backward: dh, dc2 given */
+  rn_zero(be, dact, 4 * n);
+  rn_zero(be, dtc, n);
+  rn_copy(be, dct, dc2, n);
+  rn_mul_backward(be, GATE(dact, 3), rn_flat(dtc, n), rn_flat(dh, n), GATE(act, 3), TC);
+  rn_tanh_backward(be, rn_flat(dct, n), rn_flat(dtc, n), TC);
+  /* dct is the gradient of C2 = T1 + T2 */
+  rn_mul_backward(be, GATE(dact, 1), rn_flat(dc, n), rn_flat(dct, n), GATE(act, 1), C1);
+  rn_mul_backward(be, GATE(dact, 0), GATE(dact, 2), rn_flat(dct, n), GATE(act, 0), GATE(act, 2));
+  rn_sigmoid_backward(be, GATE(dG, 0), GATE(dact, 0), GATE(act, 0));
+  rn_sigmoid_backward(be, GATE(dG, 1), GATE(dact, 1), GATE(act, 1));
+  rn_tanh_backward(be, GATE(dG, 2), GATE(dact, 2), GATE(act, 2));
+  rn_sigmoid_backward(be, GATE(dG, 3), GATE(dact, 3), GATE(act, 3));
+#undef GATE
+  put(c, "h", h, n, 0);
+  put(c, "c2", c2, n, 0);
+  put(c, "dG", dG, 4 * n, 1);
+  put(c, "dc", dc, n, 1);
+}
+
+/* ---- normalisation, pooling, rearrangement, warp ---- */
+
+static void run_groupnorm(struct fx *c)
+{
+  int B = A(B), C = A(C), G = A(G), affine = A(affine);
+  long HW = A(HW), n = (long)B * C * HW, ng = affine == 2 ? (long)C * HW : C;
+  float *x = in(c, "x"), *dy = in(c, "dy"), *gamma = in_opt(c, "gamma"), *beta = in_opt(c, "beta");
+  float *y = buf(c, n), *mean = buf(c, (long)B * G), *rstd = buf(c, (long)B * G);
+  float *dx = gbuf(c, n), *dg = affine ? gbuf(c, ng) : NULL, *db = affine ? gbuf(c, ng) : NULL;
+  rn_groupnorm_forward(c->be, y, mean, rstd, x, gamma, beta, B, C, HW, G, 1e-5f,
+                       (enum rn_affine)affine);
+  rn_groupnorm_backward(c->be, dx, dg, db, dy, x, mean, rstd, gamma, B, C, HW, G,
+                        (enum rn_affine)affine);
+  put(c, "y", y, n, 0);
+  put(c, "dx", dx, n, 1);
+  put(c, "dgamma", dg, ng, 1);
+  put(c, "dbeta", db, ng, 1);
+}
+
+static void run_maxpool2(struct fx *c)
+{
+  int B = A(B), C = A(C), H = A(H), W = A(W);
+  long nx = (long)B * C * H * W, ny = (long)B * C * (H / 2) * (W / 2);
+  float *x = in(c, "x"), *dy = in(c, "dy"), *y = buf(c, ny), *dx = gbuf(c, nx);
+  rn_maxpool2_forward(c->be, y, x, B, C, H, W);
+  rn_maxpool2_backward(c->be, dx, dy, x, B, C, H, W);
+  put(c, "y", y, ny, 0);
+  put(c, "dx", dx, nx, 1);
+}
+
+static void run_s2d(struct fx *c)
+{
+  char op[64];
+  int B = A(B), C = A(C), H = A(H), W = A(W), p = A(p);
+  enum rn_s2d_order order = (enum rn_s2d_order)A(order);
+  long n = (long)B * C * H * W;
+  float *x = in(c, "x"), *dy = in(c, "dy"), *y = buf(c, n), *dx = gbuf(c, n);
+  if (strcmp(fx_op(c->f, op, sizeof op), "space_to_depth") == 0) {
+    rn_space_to_depth_forward(c->be, y, x, B, C, H, W, p, order);
+    rn_space_to_depth_backward(c->be, dx, dy, B, C, H, W, p, order);
+  } else {
+    rn_depth_to_space_forward(c->be, y, x, B, C, H, W, p, order);
+    rn_depth_to_space_backward(c->be, dx, dy, B, C, H, W, p, order);
+  }
+  put(c, "y", y, n, 0);
+  put(c, "dx", dx, n, 1);
+}
+
+static void run_deform3(struct fx *c)
+{
+  int B = A(B), C = A(C), H = A(H), W = A(W);
+  long HW = (long)H * W, nx = (long)B * C * HW, ny = 9 * nx;
+  float *x = in(c, "x"), *off = in(c, "off"), *mask = in(c, "mask"), *dy = in(c, "dy");
+  float *y = buf(c, ny), *dx = gbuf(c, nx), *doff = gbuf(c, (long)B * 18 * HW);
+  float *dmask = gbuf(c, (long)B * 9 * HW);
+  rn_deform3_forward(c->be, y, x, off, mask, B, C, H, W);
+  rn_deform3_backward(c->be, dx, doff, dmask, dy, x, off, mask, B, C, H, W);
+  put(c, "y", y, ny, 0);
+  put(c, "dx", dx, nx, 1);
+  put(c, "doff", doff, (long)B * 18 * HW, 1);
+  put(c, "dmask", dmask, (long)B * 9 * HW, 1);
+}
+
+/* ---- losses, random numbers, sampling ---- */
+
+static void run_loss(struct fx *c)
+{
+  char op[64];
+  long n = A(n), nb = A(nb);
+  float scale = F(scale), dloss = *(const float *)need(c, "dloss")->data;
+  double loss;
+  struct rn_backend *be = c->be;
+  fx_op(c->f, op, sizeof op);
+  if (strcmp(op, "loss_mse") == 0 || strcmp(op, "loss_l1") == 0) {
+    int mse = op[5] == 'm';
+    float *a = in(c, "a"), *b = in(c, "b"), *da = gbuf(c, n);
+    loss = mse ? rn_mse_forward(be, a, b, n, scale) : rn_l1_forward(be, a, b, n, scale);
+    if (mse)
+      rn_mse_backward(be, da, a, b, n, scale * dloss);
+    else
+      rn_l1_backward(be, da, a, b, n, scale * dloss);
+    put(c, "da", da, n, 1);
+  } else if (strcmp(op, "loss_gnll") == 0) {
+    float *x = in(c, "a"), *mu = in(c, "b"), *lv = in(c, "c");
+    float *dmu = gbuf(c, n), *dlv = gbuf(c, nb);
+    loss = rn_gauss_nll_forward(be, x, mu, lv, n, nb, scale);
+    rn_gauss_nll_backward(be, dmu, dlv, x, mu, lv, n, nb, scale * dloss);
+    put(c, "db", dmu, n, 1);
+    put(c, "dc", dlv, nb, 1);
+  } else {
+    float *mq = in(c, "a"), *lq = in(c, "b"), *mp = in(c, "c"), *lp = in(c, "d");
+    float *g0 = gbuf(c, n), *g1 = gbuf(c, n), *g2 = gbuf(c, nb), *g3 = gbuf(c, nb);
+    loss = rn_kl_gauss_forward(be, mq, lq, mp, lp, n, nb, scale);
+    rn_kl_gauss_backward(be, g0, g1, g2, g3, mq, lq, mp, lp, n, nb, scale * dloss);
+    put(c, "da", g0, n, 1);
+    put(c, "db", g1, n, 1);
+    put(c, "dc", g2, nb, 1);
+    put(c, "dd", g3, nb, 1);
+  }
+  put_host(c, "loss", (float)loss);
+}
+
+static void run_rng(struct fx *c)
+{
+  long n = A(n);
+  uint64_t seed = u64(c, "seed"), offset = u64(c, "offset");
+  float *u = buf(c, n), *g = buf(c, n);
+  rn_rand_uniform(c->be, u, n, 0.0f, 1.0f, seed, offset);
+  rn_rand_normal(c->be, g, n, 0.0f, 1.0f, seed, offset);
+  put(c, "uniform", u, n, 0);
+  put(c, "normal", g, n, 0);
+}
+
+static void run_gauss_sample(struct fx *c)
+{
+  long n = A(n);
+  uint64_t seed = u64(c, "seed"), offset = u64(c, "offset");
+  float *mu = in(c, "mu"), *lv = in(c, "logvar"), *dz = in(c, "dz");
+  float *z = buf(c, n), *dmu = gbuf(c, n), *dlv = gbuf(c, n);
+  rn_gauss_sample_forward(c->be, z, mu, lv, n, seed, offset);
+  rn_gauss_sample_backward(c->be, dmu, dlv, dz, lv, n, seed, offset);
+  put(c, "z", z, n, 0);
+  put(c, "dmu", dmu, n, 1);
+  put(c, "dlogvar", dlv, n, 1);
+}
+
 static const struct fx_runner runners[] = {
     {"conv2d", run_conv2d},
     {"conv3d", run_conv3d},
     {"convt2d", run_convt2d},
     {"linear", run_linear},
+    {"sigmoid", run_unary},
+    {"tanh", run_unary},
+    {"relu", run_unary},
+    {"leaky_relu", run_unary},
+    {"affine", run_unary},
+    {"add", run_binary},
+    {"sub", run_binary},
+    {"mul", run_binary},
+    {"concat", run_concat},
+    {"split", run_split},
+    {"lstm_gates", run_lstm_gates},
+    {"groupnorm", run_groupnorm},
+    {"maxpool2", run_maxpool2},
+    {"space_to_depth", run_s2d},
+    {"depth_to_space", run_s2d},
+    {"deform3", run_deform3},
+    {"loss_mse", run_loss},
+    {"loss_l1", run_loss},
+    {"loss_gnll", run_loss},
+    {"loss_kl", run_loss},
+    {"rng", run_rng},
+    {"gauss_sample", run_gauss_sample},
 };
 
 const struct fx_runner *fx_runner(const char *op)

@@ -2,12 +2,14 @@
  * the arena, the parameter block and tensor files. */
 #include <radnow/backend.h>
 #include <radnow/layers.h>
+#include <radnow/rng.h>
 #include <radnow/tensor.h>
 
 #include <stdint.h>
 #include <unistd.h>
 
 #include "test.h"
+#include "../../models/nn/nnmath.h"
 
 static void test_backend(void)
 {
@@ -187,6 +189,72 @@ static void test_tfile(void)
   CHECK(rn_tfile_read(path, &tf) == RN_ENOTFOUND);
 }
 
+/* Philox 4x32-10 known-answer vectors of the Random123 distribution
+ * (kat_vectors), then the transforms' accuracy and the moments of a million
+ * draws. */
+static void test_rng(struct rn_backend *be)
+{
+  static const uint32_t kat[3][10] = {
+      {0, 0, 0, 0, 0, 0, 0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8},
+      {0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0x408f276d,
+       0x41c83b0e, 0xa20bc7c6, 0x6d5451fd},
+      {0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0, 0xd16cfe09,
+       0x94fdcceb, 0x5001e420, 0x24126ea1}};
+  for (int k = 0; k < 3; k++) {
+    uint32_t out[4];
+    rn_philox4x32_10_host(kat[k], kat[k] + 4, out);
+    for (int i = 0; i < 4; i++)
+      CHECK(out[i] == kat[k][6 + i]);
+  }
+
+  double worst = 0;
+  for (uint32_t k = 1; k < (1u << 24); k += 997) {
+    float u = (float)k * 5.9604644775390625e-8f;
+    double e = fabs(rn_logf_exact(u) - log((double)u));
+    if (e > worst)
+      worst = e;
+  }
+  CHECK(worst < 2e-6);
+  worst = 0;
+  for (uint32_t k = 0; k < (1u << 24); k += 991) {
+    float t = (float)k * 5.9604644775390625e-8f, sn, cs;
+    rn_sincos2pi_exact(t, &sn, &cs);
+    double a = 2 * M_PI * t;
+    if (fabs(sn - sin(a)) > worst) worst = fabs(sn - sin(a));
+    if (fabs(cs - cos(a)) > worst) worst = fabs(cs - cos(a));
+  }
+  CHECK(worst < 1e-6);
+
+  const long n = 1 << 20;
+  float *x = rn_alloc(be, n);
+  double s = 0, s2 = 0, s4 = 0;
+  rn_rand_normal(be, x, n, 0.0f, 1.0f, 2024, 77);
+  for (long i = 0; i < n; i++) {
+    s += x[i];
+    s2 += (double)x[i] * x[i];
+    s4 += (double)x[i] * x[i] * x[i] * x[i];
+  }
+  CHECK_NEAR(s / n, 0.0, 0.005);
+  CHECK_NEAR(s2 / n, 1.0, 0.01);
+  CHECK_NEAR(s4 / n, 3.0, 0.05);
+  /* the numbers are addressed by index: a later range equals the tail */
+  float y[5];
+  rn_rand_normal(be, y, 5, 0.0f, 1.0f, 2024, 77 + 1000);
+  CHECK(memcmp(y, x + 1000, sizeof y) == 0);
+  rn_rand_uniform(be, x, n, -1.0f, 3.0f, 5, 0);
+  s = 0;
+  float lo = 9, hi = -9;
+  for (long i = 0; i < n; i++) {
+    s += x[i];
+    lo = x[i] < lo ? x[i] : lo;
+    hi = x[i] > hi ? x[i] : hi;
+  }
+  CHECK_NEAR(s / n, 1.0, 0.01);
+  CHECK(lo >= -1.0f && hi < 3.0f && lo < -0.999f && hi > 2.999f);
+  rn_free(be, x);
+  CHECK_OK(rn_backend_sync(be));
+}
+
 int main(void)
 {
   struct rn_backend *be;
@@ -196,6 +264,7 @@ int main(void)
   CHECK_OK(rn_backend_open(&be, &opt));
   test_arena(be);
   test_params(be);
+  test_rng(be);
   rn_backend_close(be);
   test_tfile();
   TEST_DONE();

@@ -97,6 +97,18 @@ const struct rn_backend_ops rn_cpu_ops = {
     .from_cn = rn_cpu_from_cn,
     .bias_fill = rn_cpu_bias_fill,
     .bias_backward = rn_cpu_bias_backward,
+    .norm_forward = rn_cpu_norm_forward,
+    .norm_backward = rn_cpu_norm_backward,
+    .maxpool2_forward = rn_cpu_maxpool2_forward,
+    .maxpool2_backward = rn_cpu_maxpool2_backward,
+    .s2d = rn_cpu_s2d,
+    .deform3_forward = rn_cpu_deform3_forward,
+    .deform3_backward = rn_cpu_deform3_backward,
+    .loss_forward = rn_cpu_loss_forward,
+    .loss_backward = rn_cpu_loss_backward,
+    .rand = rn_cpu_rand,
+    .gauss_sample = rn_cpu_gauss_sample,
+    .gauss_sample_backward = rn_cpu_gauss_sample_backward,
 };
 
 enum rn_status rn_cpu_open(struct rn_backend *be, int threads, enum rn_gemm_kind gemm)
