@@ -54,6 +54,13 @@ struct rn_loss_args {
   float *dx[4]; /* gradients, NULL when not wanted */
 };
 
+/* One Adam step's scalars (nnmath.h: rn_adam_update). */
+struct rn_adam_args {
+  float beta1, beta2, eps, lr, weight_decay;
+  int decoupled;
+  float step_size, bc2_sqrt; /* lr / (1 - beta1^t), sqrt(1 - beta2^t) */
+};
+
 struct rn_backend_ops {
   const char *name;
   void (*close)(struct rn_backend *be);
@@ -141,6 +148,10 @@ struct rn_backend_ops {
   void (*gauss_sample_backward)(struct rn_backend *be, float *dmu, float *dlogvar,
                                 const float *dz, const float *logvar, long n, uint64_t seed,
                                 uint64_t offset);
+
+  /* Adam over n weights (nnmath.h: rn_adam_update) */
+  void (*adam)(struct rn_backend *be, float *w, const float *g, float *m, float *v, long n,
+               const struct rn_adam_args *a);
 };
 
 /* The backend object; layers and kernels see it, users hold a pointer. */

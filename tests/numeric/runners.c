@@ -3,6 +3,7 @@
 #include "runners.h"
 
 #include <radnow/layers.h>
+#include <radnow/optim.h>
 #include <radnow/rng.h>
 
 #include <math.h>
@@ -141,13 +142,15 @@ static void put(struct fx *c, const char *name, const float *dev, long n, int is
       ((float *)e->data)[i] -= FX_GRAD_PRIOR;
 }
 
-/* a value computed on the host (a loss) */
-static void put_host(struct fx *c, const char *name, float v)
+/* values computed on the host (a loss, learning rates) */
+static void put_host_array(struct fx *c, const char *name, const float *v, long n)
 {
-  float *d = buf(c, 1);
-  rn_upload(c->be, d, &v, 1);
-  put(c, name, d, 1, 0);
+  float *d = buf(c, n);
+  rn_upload(c->be, d, v, n);
+  put(c, name, d, n, 0);
 }
+
+static void put_host(struct fx *c, const char *name, float v) { put_host_array(c, name, &v, 1); }
 
 static long size_of(struct fx *c, const char *name) { return need(c, name)->size; }
 #define F(name) fx_float(c->f, #name, 0.0f)
@@ -450,7 +453,111 @@ static void run_gauss_sample(struct fx *c)
   put(c, "dlogvar", dlv, n, 1);
 }
 
+/* ---- optimizer ---- */
+
+static struct rn_lr_schedule schedule(struct fx *c, const char *prefix)
+{
+  struct rn_lr_schedule s;
+  char k[64];
+#define SA(field, get) (snprintf(k, sizeof k, "%s" #field, prefix), get(c->f, k, 0))
+  s.kind = (enum rn_lr_kind)SA(kind, fx_int);
+  s.base = fx_float(c->f, "base", 0.0f);
+  s.step_size = SA(step_size, fx_int);
+  s.gamma = SA(gamma, fx_float);
+  s.total = SA(total, fx_int);
+  s.min_lr = SA(min_lr, fx_float);
+  s.warmup = SA(warmup, fx_int);
+  s.warmup_start = SA(warmup_start, fx_float);
+#undef SA
+  return s;
+}
+
+static void run_lr_schedule(struct fx *c)
+{
+  struct rn_lr_schedule s = schedule(c, "");
+  int n = A(n);
+  float lr[256];
+  for (int i = 0; i < n && i < 256; i++)
+    lr[i] = rn_lr_at(&s, i);
+  put_host_array(c, "lr", lr, n);
+}
+
+static void upload_param(struct fx *c, struct rn_tensor *t, const char *name)
+{
+  const struct rn_tfile_entry *e = need(c, name);
+  if (e->size != t->size) {
+    fprintf(stderr, "fixture: %s has %ld values, the model %ld\n", name, e->size, t->size);
+    exit(99);
+  }
+  rn_upload(c->be, t->data, (const float *)e->data, t->size);
+}
+
+/* Ten Adam steps of conv3x3(2->4) -> tanh -> conv1x1(4->1) -> MSE. */
+static void run_adam_tiny(struct fx *c)
+{
+  struct rn_backend *be = c->be;
+  int B = A(B), H = A(H), W = A(W);
+  long n = (long)B * H * W, n4 = 4 * n;
+  struct rn_params p;
+  struct rn_tensor *w1, *b1, *w2, *b2;
+  struct rn_adam adam;
+  struct rn_lr_schedule sched = schedule(c, "s_");
+  struct rn_conv s1 = rn_conv2d(B, 2, H, W, 4, 3, 1, 1), s2 = rn_conv2d(B, 4, H, W, 1, 1, 1, 0);
+  float losses[10], clip = F(clip), ema = F(ema);
+  float *x = in(c, "x"), *target = in(c, "target");
+  float *h1 = buf(c, n4), *a1 = buf(c, n4), *y = buf(c, n), *dy = buf(c, n);
+  float *da1 = buf(c, n4), *dh1 = buf(c, n4);
+
+  rn_params_init(&p);
+  w1 = rn_params_add(&p, "w1", 4, (int[]){4, 2, 3, 3});
+  b1 = rn_params_add(&p, "b1", 1, (int[]){4});
+  w2 = rn_params_add(&p, "w2", 4, (int[]){1, 4, 1, 1});
+  b2 = rn_params_add(&p, "b2", 1, (int[]){1});
+  if (rn_params_alloc(&p, be))
+    return;
+  upload_param(c, w1, "w1_init");
+  upload_param(c, b1, "b1_init");
+  upload_param(c, w2, "w2_init");
+  upload_param(c, b2, "b2_init");
+  rn_adam_init(&adam);
+  adam.beta1 = F(beta1);
+  adam.beta2 = F(beta2);
+  adam.weight_decay = F(wd);
+  adam.decoupled = A(decoupled);
+  sched.base = F(base);
+  rn_ema_update(&p, ema); /* the first call copies the initial weights */
+  for (int step = 0; step < 10; step++) {
+    rn_params_zero_grad(&p);
+    rn_conv_forward(be, &s1, h1, x, w1->data, b1->data);
+    rn_tanh_forward(be, rn_flat(a1, n4), rn_flat(h1, n4));
+    rn_conv_forward(be, &s2, y, a1, w2->data, b2->data);
+    losses[step] = (float)rn_mse_forward(be, y, target, n, 1.0f / n);
+    rn_zero(be, dy, n);
+    rn_mse_backward(be, dy, y, target, n, 1.0f / n);
+    rn_zero(be, da1, n4);
+    rn_conv_backward(be, &s2, da1, w2->grad, b2->grad, dy, a1, w2->data);
+    rn_zero(be, dh1, n4);
+    rn_tanh_backward(be, rn_flat(dh1, n4), rn_flat(da1, n4), rn_flat(a1, n4));
+    rn_conv_backward(be, &s1, NULL, w1->grad, b1->grad, dh1, x, w1->data);
+    if (clip > 0)
+      rn_clip_grad_norm(&p, clip);
+    rn_adam_step(&adam, &p, rn_lr_at(&sched, step));
+    rn_ema_update(&p, ema);
+  }
+  put_host_array(c, "losses", losses, 10);
+  const char *names[4] = {"w1", "b1", "w2", "b2"};
+  for (int i = 0; i < 4; i++) {
+    char en[32];
+    snprintf(en, sizeof en, "%s_ema", names[i]);
+    put(c, names[i], p.t[i]->data, p.t[i]->size, 0);
+    put(c, en, p.ema + p.t[i]->offset, p.t[i]->size, 0);
+  }
+  rn_params_free(&p);
+}
+
 static const struct fx_runner runners[] = {
+    {"lr_schedule", run_lr_schedule},
+    {"adam_tiny", run_adam_tiny},
     {"conv2d", run_conv2d},
     {"conv3d", run_conv3d},
     {"convt2d", run_convt2d},

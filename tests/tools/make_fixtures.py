@@ -438,6 +438,82 @@ def gauss_sample_case(name, n, seed, offset):
             {"mu": mu, "logvar": lv, "z": z, "dz": dz, "dmu": g[0], "dlogvar": g[1]})
 
 
+# ---- optimizer ------------------------------------------------------------------------
+
+def lr_closed_form(kind, base, step, step_size=1, gamma=1.0, total=1, min_lr=0.0, warmup=0,
+                   warmup_start=1.0):
+    """radnow's rn_lr_at (optim.h), in double precision."""
+    if kind == 1:
+        lr = base * gamma ** (step // step_size)
+    elif kind == 2:
+        lr = base * gamma ** step
+    elif kind == 3:
+        t = min(step, total)
+        lr = min_lr + (base - min_lr) * 0.5 * (1 + math.cos(math.pi * t / total))
+    else:
+        lr = base
+    if warmup > 0:
+        lr *= warmup_start + (1 - warmup_start) * min(step, warmup) / warmup
+    return lr
+
+
+def lr_case(name, kind, make, n, **kw):
+    """The learning rates a PyTorch scheduler gives for steps 0..n-1."""
+    w = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=kw["base"])
+    sched = make(opt)
+    lrs = []
+    for _ in range(n):
+        lrs.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sched.step()
+    attrs = dict(kind=kind, n=n, base=float(kw["base"]), step_size=kw.get("step_size", 1),
+                 gamma=float(kw.get("gamma", 1.0)), total=kw.get("total", 1),
+                 min_lr=float(kw.get("min_lr", 0.0)), warmup=kw.get("warmup", 0),
+                 warmup_start=float(kw.get("warmup_start", 1.0)))
+    fixture(name, "lr_schedule", attrs, {"lr": np.array(lrs, dtype=np.float32)}, rtol=2e-6,
+            atol=1e-12)
+
+
+def adam_case(name, betas, wd=0.0, decoupled=False, clip=0.0, ema=0.9, sched=None):
+    """Ten Adam steps on a tiny model, conv3x3(2->4) -> tanh -> conv1x1(4->1),
+    MSE (mean) against a target; optional clipping, weight decay, EMA, and a
+    learning-rate schedule (rn_lr_at's closed forms, set on the param group)."""
+    B, H, W = 3, 6, 5
+    c1, c2 = torch.nn.Conv2d(2, 4, 3, padding=1), torch.nn.Conv2d(4, 1, 1)
+    x, target = torch.randn(B, 2, H, W), torch.randn(B, 1, H, W)
+    params = [c1.weight, c1.bias, c2.weight, c2.bias]
+    names = ["w1", "b1", "w2", "b2"]
+    init = {n + "_init": p.detach().clone() for n, p in zip(names, params)}
+    base = 0.02
+    sched = sched or dict(kind=0)
+    cls = torch.optim.AdamW if decoupled else torch.optim.Adam
+    opt = cls(params, lr=base, betas=betas, eps=1e-8, weight_decay=wd)
+    avg = [p.detach().clone() for p in params]
+    losses = []
+    for step in range(10):
+        opt.zero_grad()
+        y = c2(torch.tanh(c1(x)))
+        loss = F.mse_loss(y, target)
+        loss.backward()
+        losses.append(loss.item())
+        if clip > 0:
+            torch.nn.utils.clip_grad_norm_(params, clip)
+        opt.param_groups[0]["lr"] = float(np.float32(lr_closed_form(base=base, step=step, **sched)))
+        opt.step()
+        with torch.no_grad():
+            for a, p in zip(avg, params):
+                a.mul_(ema).add_(p, alpha=1 - ema)
+    t = dict(init)
+    t.update(x=x, target=target, losses=np.array(losses, dtype=np.float32))
+    t.update({n: p for n, p in zip(names, params)})
+    t.update({n + "_ema": a for n, a in zip(names, avg)})
+    attrs = dict(B=B, H=H, W=W, beta1=float(betas[0]), beta2=float(betas[1]), wd=float(wd),
+                 decoupled=int(decoupled), clip=float(clip), ema=float(ema), base=base)
+    attrs.update({"s_" + k: (float(v) if isinstance(v, float) else v) for k, v in sched.items()})
+    fixture(name, "adam_tiny", attrs, t, rtol=2e-5, atol=2e-6)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     torch.manual_seed(20240611)
@@ -496,6 +572,20 @@ def main():
     rng_case("rng_philox", 0x1234ABCD5678, 5, 64)
     rng_case("rng_philox_far", 42, (1 << 33) + 3, 40)
     gauss_sample_case("gauss_sample", 45, 7, 1001)
+
+    lr_case("lr_step_warmup", 1, lambda o: torch.optim.lr_scheduler.ChainedScheduler([
+        torch.optim.lr_scheduler.LinearLR(o, start_factor=0.1, total_iters=5),
+        torch.optim.lr_scheduler.StepLR(o, step_size=7, gamma=0.5)]), 40, base=0.003,
+        step_size=7, gamma=0.5, warmup=5, warmup_start=0.1)
+    lr_case("lr_exp", 2, lambda o: torch.optim.lr_scheduler.ExponentialLR(o, gamma=0.9), 30,
+            base=0.01, gamma=0.9)
+    lr_case("lr_cosine", 3, lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(
+        o, T_max=30, eta_min=1e-4), 31, base=0.001, total=30, min_lr=1e-4)
+    adam_case("adam_mim", (0.95, 0.9995))
+    adam_case("adamw_clip_warmup", (0.9, 0.999), wd=0.05, decoupled=True, clip=0.3, ema=0.8,
+              sched=dict(kind=1, step_size=4, gamma=0.5, warmup=3, warmup_start=0.2))
+    adam_case("adam_l2_cosine", (0.9, 0.99), wd=0.01, ema=0.95,
+              sched=dict(kind=3, total=8, min_lr=0.001))
 
     # the list automake runs (one test per fixture) and distributes
     with open(os.path.join(OUT, "..", "fixtures.mk"), "w") as f:

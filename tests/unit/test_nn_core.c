@@ -2,6 +2,7 @@
  * the arena, the parameter block and tensor files. */
 #include <radnow/backend.h>
 #include <radnow/layers.h>
+#include <radnow/optim.h>
 #include <radnow/rng.h>
 #include <radnow/tensor.h>
 
@@ -189,6 +190,42 @@ static void test_tfile(void)
   CHECK(rn_tfile_read(path, &tf) == RN_ENOTFOUND);
 }
 
+/* gradient norm and clipping by hand; the EMA's first copy and the swap */
+static void test_optim(struct rn_backend *be)
+{
+  struct rn_params p;
+  rn_params_init(&p);
+  struct rn_tensor *a = rn_params_add(&p, "a", 1, (int[]){3});
+  struct rn_tensor *b = rn_params_add(&p, "b", 2, (int[]){2, 2});
+  CHECK_OK(rn_params_alloc(&p, be));
+  a->grad[0] = 3.0f;
+  b->grad[3] = 4.0f;
+  CHECK_NEAR(rn_grad_norm(&p), 5.0, 1e-12);
+  CHECK_NEAR(rn_clip_grad_norm(&p, 10.0f), 5.0, 1e-12);
+  CHECK(a->grad[0] == 3.0f); /* under the limit: untouched */
+  CHECK_NEAR(rn_clip_grad_norm(&p, 1.0f), 5.0, 1e-12);
+  CHECK_NEAR(a->grad[0], 0.6, 1e-6);
+  CHECK_NEAR(b->grad[3], 0.8, 1e-6);
+  CHECK_NEAR(rn_grad_norm(&p), 1.0, 1e-6);
+
+  a->data[1] = 2.0f;
+  CHECK_OK(rn_ema_update(&p, 0.5f)); /* copies */
+  a->data[1] = 4.0f;
+  CHECK_OK(rn_ema_update(&p, 0.5f));
+  CHECK(p.ema[a->offset + 1] == 3.0f);
+  rn_params_swap_ema(&p);
+  CHECK(a->data[1] == 3.0f);
+  rn_params_swap_ema(&p);
+  CHECK(a->data[1] == 4.0f);
+
+  struct rn_lr_schedule s = {RN_LR_STEP, 1.0, 10, 0.1, 0, 0, 4, 0.25};
+  CHECK_NEAR(rn_lr_at(&s, 0), 0.25, 1e-7);
+  CHECK_NEAR(rn_lr_at(&s, 2), 0.625, 1e-7);
+  CHECK_NEAR(rn_lr_at(&s, 9), 1.0, 1e-7);
+  CHECK_NEAR(rn_lr_at(&s, 10), 0.1, 1e-7);
+  rn_params_free(&p);
+}
+
 /* Philox 4x32-10 known-answer vectors of the Random123 distribution
  * (kat_vectors), then the transforms' accuracy and the moments of a million
  * draws. */
@@ -265,6 +302,7 @@ int main(void)
   test_arena(be);
   test_params(be);
   test_rng(be);
+  test_optim(be);
   rn_backend_close(be);
   test_tfile();
   TEST_DONE();

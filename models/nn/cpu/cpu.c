@@ -109,6 +109,7 @@ const struct rn_backend_ops rn_cpu_ops = {
     .rand = rn_cpu_rand,
     .gauss_sample = rn_cpu_gauss_sample,
     .gauss_sample_backward = rn_cpu_gauss_sample_backward,
+    .adam = rn_cpu_adam,
 };
 
 enum rn_status rn_cpu_open(struct rn_backend *be, int threads, enum rn_gemm_kind gemm)

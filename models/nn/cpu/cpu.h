@@ -59,5 +59,7 @@ void rn_cpu_gauss_sample(struct rn_backend *be, float *z, float *eps, const floa
 void rn_cpu_gauss_sample_backward(struct rn_backend *be, float *dmu, float *dlogvar,
                                   const float *dz, const float *logvar, long n, uint64_t seed,
                                   uint64_t offset);
+void rn_cpu_adam(struct rn_backend *be, float *w, const float *g, float *m, float *v, long n,
+                 const struct rn_adam_args *a);
 
 #endif

@@ -1,5 +1,5 @@
-/* cpu_loss.c - point-wise losses (summed in double), Philox random numbers
- * and reparameterised Gaussian sampling. */
+/* cpu_loss.c - point-wise losses (summed in double), Philox random numbers,
+ * reparameterised Gaussian sampling and the Adam update. */
 #include "cpu.h"
 #include "../nnmath.h"
 
@@ -102,4 +102,14 @@ void rn_cpu_gauss_sample_backward(struct rn_backend *be, float *dmu, float *dlog
 #pragma omp parallel for if (n > RN_OMP_MIN / 8) schedule(static)
     for (long i = 0; i < n; i++)
       dlogvar[i] += dz[i] * rn_reparam_dlogvar(logvar[i], rn_philox_normal(seed, offset + i));
+}
+
+void rn_cpu_adam(struct rn_backend *be, float *w, const float *g, float *m, float *v, long n,
+                 const struct rn_adam_args *a)
+{
+  (void)be;
+#pragma omp parallel for if (n > RN_OMP_MIN) schedule(static)
+  for (long i = 0; i < n; i++)
+    rn_adam_update(w + i, g[i], m + i, v + i, a->beta1, a->beta2, a->eps, a->lr, a->weight_decay,
+                   a->decoupled, a->step_size, a->bc2_sqrt);
 }
