@@ -90,7 +90,7 @@ enum rn_status rn_backend_open(struct rn_backend **out, const struct rn_backend_
     char reason[512] = "";
     int n = rn_cuda_device_count(reason, sizeof reason);
     if (n > cuda_dev) {
-#ifdef RN_CUDA_BACKEND
+#ifdef RN_HAVE_CUDA
       st = rn_cuda_open(be, cuda_dev);
       if (st == RN_OK) {
         *out = be;
@@ -98,8 +98,6 @@ enum rn_status rn_backend_open(struct rn_backend **out, const struct rn_backend_
       }
       rn_log_warn("backend: %s; using the CPU", rn_errmsg());
       memset(be, 0, sizeof *be);
-#else
-      rn_log_warn("backend: the CUDA backend's kernels are not part of this build; using the CPU");
 #endif
     } else if (n > 0) {
       rn_log_warn("backend: %s: only %d CUDA device(s); using the CPU", dev, n);

@@ -162,7 +162,7 @@ struct rn_backend {
   int device;                /* CUDA device number */
   enum rn_status err;        /* first latched error */
   char errmsg[512];
-  char desc[256];
+  char desc[384];
   float *work;               /* scratch for im2col and friends */
   size_t work_cap;           /* floats */
   void *impl;                /* backend-specific state (cuBLAS handle ...) */
@@ -182,10 +182,8 @@ float *rn_be_work(struct rn_backend *be, size_t n);
 extern size_t rn_conv_col_limit;
 
 extern const struct rn_backend_ops rn_cpu_ops;
-#ifdef RN_HAVE_CUDA
-extern const struct rn_backend_ops rn_cuda_ops;
+/* The CUDA backend (models/nn/cuda/backend.cu), when built. */
 enum rn_status rn_cuda_open(struct rn_backend *be, int device);
-#endif
 enum rn_status rn_cpu_open(struct rn_backend *be, int threads, enum rn_gemm_kind gemm);
 
 #ifdef __cplusplus

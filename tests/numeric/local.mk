@@ -24,3 +24,8 @@ TESTS += tests/numeric/test_gradcheck
 check_PROGRAMS += tests/unit/test_nn_core
 tests_unit_test_nn_core_LDADD = libradnow.la
 TESTS += tests/unit/test_nn_core
+
+check_PROGRAMS += tests/numeric/test_cuda
+tests_numeric_test_cuda_SOURCES = tests/numeric/test_cuda.c tests/numeric/runners.c
+tests_numeric_test_cuda_LDADD = libradnow.la
+TESTS += tests/numeric/test_cuda
