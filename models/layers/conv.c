@@ -1,15 +1,17 @@
 /* conv.c - 2-D and 3-D convolutions and the transposed 2-D convolution, as
- * im2col + one sgemm per chunk of images, written once over the backend table.
+ * im2col + sgemm, written once over the backend table.
  *
- * Forward, for a chunk of nb images (the batch folded into the gemm's N):
- *   col[C*K*K, nb*L] = im2col(inp)                       L = OD*OH*OW
- *   tmp[O, nb*L]     = w[O, C*K*K] col                   (one sgemm)
- *   out[nb, O, L]    = tmp + bias                         (layout move)
+ * Forward, for a chunk of the output:      L = OD*OH*OW points per image
+ *   col[C*K*K, N] = im2col(inp)              (N columns of the chunk)
+ *   out[O, N]     = w[O, C*K*K] col (+ bias)  (one sgemm)
  * Backward:
- *   g[O, nb*L] = dout (layout move);  dw += g col^T;  col = w^T g;  dinp += col2im(col)
- * A 1x1 stride-1 convolution skips im2col: the image is its own col. The
- * chunk holds as many images as fit the column limit, so small maps (16x16,
- * the recurrent models' size) make one large gemm per batch. */
+ *   dw += dout col^T;   col = w^T dout;   dinp += col2im(col)
+ * A chunk is either several whole images, the batch folded into the gemm's N
+ * (small maps: one gemm for a 16x16 batch; the output then goes through a
+ * [O, nb*L] buffer), or a range of output rows of one image (large maps: the
+ * column buffer stays near cache size and the gemm writes straight into the
+ * NCHW output). rn_conv_col_limit (floats of scratch) decides. A 1x1
+ * stride-1 convolution skips im2col: the image is its own col. */
 #include <radnow/layers.h>
 
 #include "../nn/ops.h"
@@ -84,11 +86,23 @@ static int pointwise(const struct rn_conv *s)
          s->PD == 0 && s->PH == 0 && s->PW == 0;
 }
 
-/* Images per chunk so that per_image floats of scratch each stay under the limit. */
-static int chunk(int B, size_t per_image)
+/* How to cut the work: nb images per gemm (nb > 1: the whole images, with
+ * `extra` more floats per column of scratch), or one image in chunks of nr
+ * output rows of OW columns; per_col floats of scratch per column. */
+static void plan(int B, int NR, long OW, long per_col, long extra, int pw, int *nb, int *nr)
 {
-  size_t n = per_image ? rn_conv_col_limit / per_image : (size_t)B;
-  return n < 1 ? 1 : (n > (size_t)B ? B : (int)n);
+  const size_t lim = rn_conv_col_limit, L = (size_t)NR * OW;
+  *nb = 1;
+  *nr = NR;
+  if (pw)
+    return;
+  if (B > 1 && 2 * (per_col + extra) * L <= lim) {
+    size_t n = lim / ((per_col + extra) * L);
+    *nb = n > (size_t)B ? B : (int)n;
+  } else if (per_col * L > lim) {
+    size_t r = lim / (per_col * OW);
+    *nr = r < 1 ? 1 : (int)r;
+  }
 }
 
 static void convt_forward(struct rn_backend *be, const struct rn_conv *t, float *out,
@@ -106,34 +120,43 @@ void rn_conv_forward(struct rn_backend *be, const struct rn_conv *s, float *out,
     convt_forward(be, s, out, inp, w, bias);
     return;
   }
-  const long L = (long)s->OD * s->OH * s->OW, R = (long)s->C * s->KD * s->KH * s->KW;
+  const int NR = s->OD * s->OH, OW = s->OW, pw = pointwise(s);
+  const long L = (long)NR * OW, R = (long)s->C * s->KD * s->KH * s->KW;
   const long in_img = (long)s->C * s->D * s->H * s->W, out_img = (long)s->O * L;
-  const int pw = pointwise(s);
-  const int nb = pw ? 1 : chunk(s->B, (size_t)(R + s->O) * L);
+  int nb, nr;
   float *col = NULL, *tmp = NULL;
+  plan(s->B, NR, OW, R, s->O, pw, &nb, &nr);
   if (!pw) {
-    col = rn_be_work(be, (size_t)(R + (nb > 1 ? s->O : 0)) * nb * L);
+    col = rn_be_work(be, nb > 1 ? (size_t)(R + s->O) * nb * L : (size_t)R * nr * OW);
     if (!col)
       return;
     tmp = col + R * nb * L;
   }
   for (int b0 = 0; b0 < s->B; b0 += nb) {
-    int n = s->B - b0 < nb ? s->B - b0 : nb;
-    const float *c = inp + b0 * in_img;
-    if (!pw) {
-      op->im2col(be, s, col, c, n);
-      c = col;
+    const int n = s->B - b0 < nb ? s->B - b0 : nb;
+    const float *x = inp + b0 * in_img;
+    float *o = out + b0 * out_img;
+    if (nb > 1) {
+      const long N = n * L;
+      op->im2col(be, s, col, x, n, 0, NR);
+      op->gemm(be, 0, 0, s->O, (int)N, (int)R, 1.0f, w, (int)R, col, (int)N, 0.0f, tmp, (int)N);
+      op->from_cn(be, o, tmp, n, s->O, L, bias, 0);
+      continue;
     }
-    if (n == 1) {
-      float *o = out + b0 * out_img;
-      if (bias)
-        op->bias_fill(be, o, bias, 1, s->O, L);
-      op->gemm(be, 0, 0, s->O, (int)L, (int)R, 1.0f, w, (int)R, c, (int)L, bias ? 1.0f : 0.0f, o,
-               (int)L);
-    } else {
-      op->gemm(be, 0, 0, s->O, (int)(n * L), (int)R, 1.0f, w, (int)R, c, (int)(n * L), 0.0f, tmp,
-               (int)(n * L));
-      op->from_cn(be, out + b0 * out_img, tmp, n, s->O, L, bias, 0);
+    if (bias)
+      op->bias_fill(be, o, bias, 1, s->O, L);
+    for (int r0 = 0; r0 < NR; r0 += nr) {
+      const int m = NR - r0 < nr ? NR - r0 : nr;
+      const long N = (long)m * OW;
+      const float *c = x + (long)r0 * OW;
+      long ldc = L;
+      if (!pw) {
+        op->im2col(be, s, col, x, 1, r0, m);
+        c = col;
+        ldc = N;
+      }
+      op->gemm(be, 0, 0, s->O, (int)N, (int)R, 1.0f, w, (int)R, c, (int)ldc, bias ? 1.0f : 0.0f,
+               o + (long)r0 * OW, (int)L);
     }
   }
 }
@@ -148,77 +171,104 @@ void rn_conv_backward(struct rn_backend *be, const struct rn_conv *s, float *din
     convt_backward(be, s, dinp, dw, dbias, dout, inp, w);
     return;
   }
-  const long L = (long)s->OD * s->OH * s->OW, R = (long)s->C * s->KD * s->KH * s->KW;
+  const int NR = s->OD * s->OH, OW = s->OW, pw = pointwise(s);
+  const long L = (long)NR * OW, R = (long)s->C * s->KD * s->KH * s->KW;
   const long in_img = (long)s->C * s->D * s->H * s->W, out_img = (long)s->O * L;
+  int nb, nr;
+  float *col = NULL, *g = NULL;
   if (dbias)
     op->bias_backward(be, dbias, dout, s->B, s->O, L);
   if (!dinp && !dw)
     return;
-  const int pw = pointwise(s);
-  const int nb = pw ? 1 : chunk(s->B, (size_t)(R + s->O) * L);
-  float *col = NULL, *g = NULL;
-  if (!pw || nb > 1) {
-    col = rn_be_work(be, (size_t)(R + (nb > 1 ? s->O : 0)) * nb * L);
+  plan(s->B, NR, OW, R, s->O, pw, &nb, &nr);
+  if (!pw) {
+    col = rn_be_work(be, nb > 1 ? (size_t)(R + s->O) * nb * L : (size_t)R * nr * OW);
     if (!col)
       return;
     g = col + R * nb * L;
   }
   for (int b0 = 0; b0 < s->B; b0 += nb) {
-    int n = s->B - b0 < nb ? s->B - b0 : nb;
-    const long N = n * L;
-    const float *gc = dout + b0 * out_img;
-    if (n > 1) {
-      op->to_cn(be, g, gc, n, s->O, L);
-      gc = g;
-    }
-    if (dw) {
-      const float *c = inp + b0 * in_img;
-      if (!pw) {
-        op->im2col(be, s, col, c, n);
-        c = col;
+    const int n = s->B - b0 < nb ? s->B - b0 : nb;
+    const float *x = inp + b0 * in_img, *dy = dout + b0 * out_img;
+    float *dx = dinp ? dinp + b0 * in_img : NULL;
+    if (nb > 1) {
+      const long N = n * L;
+      op->to_cn(be, g, dy, n, s->O, L);
+      if (dw) {
+        op->im2col(be, s, col, x, n, 0, NR);
+        op->gemm(be, 0, 1, s->O, (int)R, (int)N, 1.0f, g, (int)N, col, (int)N, 1.0f, dw, (int)R);
       }
-      op->gemm(be, 0, 1, s->O, (int)R, (int)N, 1.0f, gc, (int)N, c, (int)N, 1.0f, dw, (int)R);
+      if (dx) {
+        op->gemm(be, 1, 0, (int)R, (int)N, s->O, 1.0f, w, (int)R, g, (int)N, 0.0f, col, (int)N);
+        op->col2im(be, s, dx, col, n, 0, NR);
+      }
+      continue;
     }
-    if (dinp) {
-      if (pw) {
-        op->gemm(be, 1, 0, (int)R, (int)L, s->O, 1.0f, w, (int)R, gc, (int)L, 1.0f,
-                 dinp + b0 * in_img, (int)L);
-      } else {
-        op->gemm(be, 1, 0, (int)R, (int)N, s->O, 1.0f, w, (int)R, gc, (int)N, 0.0f, col, (int)N);
-        op->col2im(be, s, dinp + b0 * in_img, col, n);
+    for (int r0 = 0; r0 < NR; r0 += nr) {
+      const int m = NR - r0 < nr ? NR - r0 : nr;
+      const long N = (long)m * OW;
+      const float *gc = dy + (long)r0 * OW; /* [O, N] with rows L apart */
+      if (dw) {
+        const float *c = x + (long)r0 * OW;
+        long ldc = L;
+        if (!pw) {
+          op->im2col(be, s, col, x, 1, r0, m);
+          c = col;
+          ldc = N;
+        }
+        op->gemm(be, 0, 1, s->O, (int)R, (int)N, 1.0f, gc, (int)L, c, (int)ldc, 1.0f, dw, (int)R);
+      }
+      if (dx) {
+        if (pw) {
+          op->gemm(be, 1, 0, (int)R, (int)N, s->O, 1.0f, w, (int)R, gc, (int)L, 1.0f,
+                   dx + (long)r0 * OW, (int)L);
+        } else {
+          op->gemm(be, 1, 0, (int)R, (int)N, s->O, 1.0f, w, (int)R, gc, (int)L, 0.0f, col, (int)N);
+          op->col2im(be, s, dx, col, 1, r0, m);
+        }
       }
     }
   }
 }
 
-/* Transposed: out = col2im_p(w^T x) with p = plain_of(t), whose input is out. */
+/* Transposed: out = col2im_p(w^T x) with p = plain_of(t), whose input is out
+ * and whose output rows are the rows of x. */
 static void convt_forward(struct rn_backend *be, const struct rn_conv *t, float *out,
                           const float *inp, const float *w, const float *bias)
 {
   const struct rn_backend_ops *op = be->ops;
   const struct rn_conv p = plain_of(t);
-  const long Lin = (long)t->D * t->H * t->W, Lout = (long)t->OD * t->OH * t->OW;
+  const int NR = t->D * t->H, OW = t->W;
+  const long Lin = (long)NR * OW, Lout = (long)t->OD * t->OH * t->OW;
   const long R = (long)t->O * t->KD * t->KH * t->KW; /* rows of col: taps of the output */
-  const int nb = chunk(t->B, (size_t)(R + t->C) * Lin);
-  float *col = rn_be_work(be, (size_t)(R + (nb > 1 ? t->C : 0)) * nb * Lin);
+  int nb, nr;
+  plan(t->B, NR, OW, R, t->C, 0, &nb, &nr);
+  float *col = rn_be_work(be, nb > 1 ? (size_t)(R + t->C) * nb * Lin : (size_t)R * nr * OW);
   if (!col)
     return;
   float *xcn = col + R * nb * Lin;
   for (int b0 = 0; b0 < t->B; b0 += nb) {
-    int n = t->B - b0 < nb ? t->B - b0 : nb;
-    const long N = n * Lin;
+    const int n = t->B - b0 < nb ? t->B - b0 : nb;
     const float *x = inp + b0 * t->C * Lin;
     float *o = out + b0 * t->O * Lout;
-    if (n > 1) {
-      op->to_cn(be, xcn, x, n, t->C, Lin);
-      x = xcn;
-    }
-    op->gemm(be, 1, 0, (int)R, (int)N, t->C, 1.0f, w, (int)R, x, (int)N, 0.0f, col, (int)N);
     if (bias)
       op->bias_fill(be, o, bias, n, t->O, Lout);
     else
       op->fill(be, o, n * t->O * Lout, 0.0f);
-    op->col2im(be, &p, o, col, n);
+    if (nb > 1) {
+      const long N = n * Lin;
+      op->to_cn(be, xcn, x, n, t->C, Lin);
+      op->gemm(be, 1, 0, (int)R, (int)N, t->C, 1.0f, w, (int)R, xcn, (int)N, 0.0f, col, (int)N);
+      op->col2im(be, &p, o, col, n, 0, NR);
+      continue;
+    }
+    for (int r0 = 0; r0 < NR; r0 += nr) {
+      const int m = NR - r0 < nr ? NR - r0 : nr;
+      const long N = (long)m * OW;
+      op->gemm(be, 1, 0, (int)R, (int)N, t->C, 1.0f, w, (int)R, x + (long)r0 * OW, (int)Lin, 0.0f,
+               col, (int)N);
+      op->col2im(be, &p, o, col, 1, r0, m);
+    }
   }
 }
 
@@ -227,37 +277,46 @@ static void convt_backward(struct rn_backend *be, const struct rn_conv *t, float
 {
   const struct rn_backend_ops *op = be->ops;
   const struct rn_conv p = plain_of(t);
-  const long Lin = (long)t->D * t->H * t->W, Lout = (long)t->OD * t->OH * t->OW;
+  const int NR = t->D * t->H, OW = t->W;
+  const long Lin = (long)NR * OW, Lout = (long)t->OD * t->OH * t->OW;
   const long R = (long)t->O * t->KD * t->KH * t->KW;
+  int nb, nr;
   if (dbias)
     op->bias_backward(be, dbias, dout, t->B, t->O, Lout);
   if (!dinp && !dw)
     return;
-  const int nb = chunk(t->B, (size_t)(R + t->C) * Lin);
-  float *col = rn_be_work(be, (size_t)(R + (nb > 1 ? t->C : 0)) * nb * Lin);
+  plan(t->B, NR, OW, R, t->C, 0, &nb, &nr);
+  float *col = rn_be_work(be, nb > 1 ? (size_t)(R + t->C) * nb * Lin : (size_t)R * nr * OW);
   if (!col)
     return;
   float *xcn = col + R * nb * Lin;
   for (int b0 = 0; b0 < t->B; b0 += nb) {
-    int n = t->B - b0 < nb ? t->B - b0 : nb;
-    const long N = n * Lin;
-    op->im2col(be, &p, col, dout + b0 * t->O * Lout, n);
-    if (dw) {
-      const float *x = inp + b0 * t->C * Lin;
-      if (n > 1) {
+    const int n = t->B - b0 < nb ? t->B - b0 : nb;
+    const float *x = inp + b0 * t->C * Lin, *dy = dout + b0 * t->O * Lout;
+    float *dx = dinp ? dinp + b0 * t->C * Lin : NULL;
+    if (nb > 1) {
+      const long N = n * Lin;
+      op->im2col(be, &p, col, dy, n, 0, NR);
+      if (dw) {
         op->to_cn(be, xcn, x, n, t->C, Lin);
-        x = xcn;
+        op->gemm(be, 0, 1, t->C, (int)R, (int)N, 1.0f, xcn, (int)N, col, (int)N, 1.0f, dw, (int)R);
       }
-      op->gemm(be, 0, 1, t->C, (int)R, (int)N, 1.0f, x, (int)N, col, (int)N, 1.0f, dw, (int)R);
-    }
-    if (dinp) {
-      float *dx = dinp + b0 * t->C * Lin;
-      if (n == 1) {
-        op->gemm(be, 0, 0, t->C, (int)N, (int)R, 1.0f, w, (int)R, col, (int)N, 1.0f, dx, (int)N);
-      } else {
+      if (dx) {
         op->gemm(be, 0, 0, t->C, (int)N, (int)R, 1.0f, w, (int)R, col, (int)N, 0.0f, xcn, (int)N);
         op->from_cn(be, dx, xcn, n, t->C, Lin, NULL, 1);
       }
+      continue;
+    }
+    for (int r0 = 0; r0 < NR; r0 += nr) {
+      const int m = NR - r0 < nr ? NR - r0 : nr;
+      const long N = (long)m * OW;
+      op->im2col(be, &p, col, dy, 1, r0, m);
+      if (dw)
+        op->gemm(be, 0, 1, t->C, (int)R, (int)N, 1.0f, x + (long)r0 * OW, (int)Lin, col, (int)N,
+                 1.0f, dw, (int)R);
+      if (dx)
+        op->gemm(be, 0, 0, t->C, (int)N, (int)R, 1.0f, w, (int)R, col, (int)N, 1.0f,
+                 dx + (long)r0 * OW, (int)Lin);
     }
   }
 }

@@ -13,6 +13,13 @@ if BUILD_CUDA
 libradnow_la_SOURCES += models/nn/cuda/devices.cu models/nn/cuda/backend.cu \
 	models/nn/cuda/ewise.cu models/nn/cuda/conv.cu models/nn/cuda/norm.cu \
 	models/nn/cuda/pool.cu models/nn/cuda/deform.cu models/nn/cuda/loss.cu
+# nvcc objects have no automatic header dependencies
+models/nn/cuda/backend.lo models/nn/cuda/ewise.lo models/nn/cuda/conv.lo \
+models/nn/cuda/norm.lo models/nn/cuda/pool.lo models/nn/cuda/deform.lo \
+models/nn/cuda/loss.lo: $(top_srcdir)/models/nn/cuda/cuda.h $(top_srcdir)/models/nn/ops.h \
+	$(top_srcdir)/models/nn/nnmath.h $(top_srcdir)/include/radnow/backend.h \
+	$(top_srcdir)/include/radnow/layers.h
 else
 libradnow_la_SOURCES += models/nn/devices_nocuda.c
 endif
+EXTRA_DIST += models/nn/README

@@ -89,12 +89,13 @@ struct rn_backend_ops {
                           struct rn_slice db, struct rn_slice dout, struct rn_slice a,
                           struct rn_slice b);
 
-  /* convolution helpers. col[C*KD*KH*KW, nb*OD*OH*OW] <- images b0..b0+nb-1 of inp;
-   * col2im adds col back into inp. */
+  /* convolution helpers. An output row is one (od, oh) pair, OW points.
+   * col[C*KD*KH*KW, nb*nr*OW] <- output rows r0..r0+nr-1 of the nb images at inp
+   * (column (b*nr + r - r0)*OW + ow); col2im adds such a col back into inp. */
   void (*im2col)(struct rn_backend *be, const struct rn_conv *s, float *col, const float *inp,
-                 int nb);
+                 int nb, int r0, int nr);
   void (*col2im)(struct rn_backend *be, const struct rn_conv *s, float *inp, const float *col,
-                 int nb);
+                 int nb, int r0, int nr);
   /* dst[C, nb*L] <- src[nb, C, L]  (channel-major), and back:
    * dst[nb, C, L] (= or +=) src[C, nb*L] + bias[C] (bias may be NULL). */
   void (*to_cn)(struct rn_backend *be, float *dst, const float *src, int nb, int C, long L);

@@ -20,9 +20,9 @@ void rn_cpu_binary_backward(struct rn_backend *be, enum rn_binary op, struct rn_
                             struct rn_slice b);
 
 void rn_cpu_im2col(struct rn_backend *be, const struct rn_conv *s, float *col, const float *inp,
-                   int nb);
+                   int nb, int r0, int nr);
 void rn_cpu_col2im(struct rn_backend *be, const struct rn_conv *s, float *inp, const float *col,
-                   int nb);
+                   int nb, int r0, int nr);
 void rn_cpu_to_cn(struct rn_backend *be, float *dst, const float *src, int nb, int C, long L);
 void rn_cpu_from_cn(struct rn_backend *be, float *dst, const float *src, int nb, int C, long L,
                     const float *bias, int accumulate);

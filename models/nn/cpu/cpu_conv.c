@@ -4,13 +4,14 @@
 
 #include "cpu.h"
 
-/* Row r of col is kernel tap (c, kd, kh, kw); column b*L + (od*OH + oh)*OW + ow. */
+/* Row r of col is kernel tap (c, kd, kh, kw); column (b*nr + q)*OW + ow for
+ * output row q + r0 = od*OH + oh. One task per (image, tap row): each writes
+ * its own stretch of col. */
 void rn_cpu_im2col(struct rn_backend *be, const struct rn_conv *s, float *col, const float *inp,
-                   int nb)
+                   int nb, int r0, int nr)
 {
-  const int C = s->C, D = s->D, H = s->H, W = s->W;
-  const int OD = s->OD, OH = s->OH, OW = s->OW;
-  const long L = (long)OD * OH * OW, ldc = (long)nb * L, DHW = (long)D * H * W;
+  const int C = s->C, D = s->D, H = s->H, W = s->W, OH = s->OH, OW = s->OW;
+  const long L = (long)nr * OW, ldc = (long)nb * L, DHW = (long)D * H * W;
   const long R = (long)C * s->KD * s->KH * s->KW, nt = (long)nb * R;
   (void)be;
 #pragma omp parallel for if (nt * L > RN_OMP_MIN) schedule(static)
@@ -28,31 +29,25 @@ void rn_cpu_im2col(struct rn_backend *be, const struct rn_conv *s, float *col, c
       if (hi < lo)
         hi = lo;
     }
-    for (int od = 0; od < OD; od++) {
-      int id = od * s->SD - s->PD + kd;
-      if (id < 0 || id >= D) {
-        memset(dst + (long)od * OH * OW, 0, sizeof(float) * OH * OW);
+    for (int q = 0; q < nr; q++) {
+      int od = (r0 + q) / OH, oh = (r0 + q) % OH;
+      int id = od * s->SD - s->PD + kd, ih = oh * s->SH - s->PH + kh;
+      float *row = dst + (long)q * OW;
+      if (id < 0 || id >= D || ih < 0 || ih >= H) {
+        memset(row, 0, sizeof(float) * OW);
         continue;
       }
-      for (int oh = 0; oh < OH; oh++) {
-        int ih = oh * s->SH - s->PH + kh;
-        float *row = dst + ((long)od * OH + oh) * OW;
-        if (ih < 0 || ih >= H) {
-          memset(row, 0, sizeof(float) * OW);
-          continue;
-        }
-        const float *xr = x + ((long)id * H + ih) * W;
-        if (s->SW == 1) {
-          for (int ow = 0; ow < lo; ow++)
-            row[ow] = 0.0f;
-          memcpy(row + lo, xr + lo + iw0, sizeof(float) * (hi - lo));
-          for (int ow = hi; ow < OW; ow++)
-            row[ow] = 0.0f;
-        } else {
-          for (int ow = 0; ow < OW; ow++) {
-            int iw = ow * s->SW + iw0;
-            row[ow] = iw >= 0 && iw < W ? xr[iw] : 0.0f;
-          }
+      const float *xr = x + ((long)id * H + ih) * W;
+      if (s->SW == 1) {
+        for (int ow = 0; ow < lo; ow++)
+          row[ow] = 0.0f;
+        memcpy(row + lo, xr + lo + iw0, sizeof(float) * (hi - lo));
+        for (int ow = hi; ow < OW; ow++)
+          row[ow] = 0.0f;
+      } else {
+        for (int ow = 0; ow < OW; ow++) {
+          int iw = ow * s->SW + iw0;
+          row[ow] = iw >= 0 && iw < W ? xr[iw] : 0.0f;
         }
       }
     }
@@ -61,15 +56,14 @@ void rn_cpu_im2col(struct rn_backend *be, const struct rn_conv *s, float *col, c
 
 /* inp += col2im(col). One task per (image, channel): each writes its own plane. */
 void rn_cpu_col2im(struct rn_backend *be, const struct rn_conv *s, float *inp, const float *col,
-                   int nb)
+                   int nb, int r0, int nr)
 {
-  const int C = s->C, D = s->D, H = s->H, W = s->W;
-  const int OD = s->OD, OH = s->OH, OW = s->OW;
+  const int C = s->C, D = s->D, H = s->H, W = s->W, OH = s->OH, OW = s->OW;
   const int KD = s->KD, KH = s->KH, KW = s->KW;
-  const long L = (long)OD * OH * OW, ldc = (long)nb * L, DHW = (long)D * H * W;
+  const long L = (long)nr * OW, ldc = (long)nb * L, DHW = (long)D * H * W;
   const long nt = (long)nb * C;
   (void)be;
-#pragma omp parallel for if (nt * DHW * KD * KH * KW > RN_OMP_MIN) schedule(static)
+#pragma omp parallel for if (nt * L * KD * KH * KW > RN_OMP_MIN) schedule(static)
   for (long t = 0; t < nt; t++) {
     long b = t / C;
     int c = (int)(t % C);
@@ -80,26 +74,22 @@ void rn_cpu_col2im(struct rn_backend *be, const struct rn_conv *s, float *inp, c
           long r = (((long)c * KD + kd) * KH + kh) * KW + kw;
           const float *src = col + r * ldc + b * L;
           int iw0 = kw - s->PW;
-          for (int od = 0; od < OD; od++) {
-            int id = od * s->SD - s->PD + kd;
-            if (id < 0 || id >= D)
+          for (int q = 0; q < nr; q++) {
+            int od = (r0 + q) / OH, oh = (r0 + q) % OH;
+            int id = od * s->SD - s->PD + kd, ih = oh * s->SH - s->PH + kh;
+            if (id < 0 || id >= D || ih < 0 || ih >= H)
               continue;
-            for (int oh = 0; oh < OH; oh++) {
-              int ih = oh * s->SH - s->PH + kh;
-              if (ih < 0 || ih >= H)
-                continue;
-              const float *row = src + ((long)od * OH + oh) * OW;
-              float *xr = x + ((long)id * H + ih) * W;
-              if (s->SW == 1) {
-                int lo = iw0 < 0 ? -iw0 : 0, hi = W - iw0 < OW ? W - iw0 : OW;
-                for (int ow = lo; ow < hi; ow++)
-                  xr[ow + iw0] += row[ow];
-              } else {
-                for (int ow = 0; ow < OW; ow++) {
-                  int iw = ow * s->SW + iw0;
-                  if (iw >= 0 && iw < W)
-                    xr[iw] += row[ow];
-                }
+            const float *row = src + (long)q * OW;
+            float *xr = x + ((long)id * H + ih) * W;
+            if (s->SW == 1) {
+              int lo = iw0 < 0 ? -iw0 : 0, hi = W - iw0 < OW ? W - iw0 : OW;
+              for (int ow = lo; ow < hi; ow++)
+                xr[ow + iw0] += row[ow];
+            } else {
+              for (int ow = 0; ow < OW; ow++) {
+                int iw = ow * s->SW + iw0;
+                if (iw >= 0 && iw < W)
+                  xr[iw] += row[ow];
               }
             }
           }

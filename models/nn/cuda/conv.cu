@@ -16,14 +16,16 @@ static struct geom geom_of(const struct rn_conv *s)
   return g;
 }
 
-__global__ static void k_im2col(struct geom g, float *col, const float *inp, int nb)
+/* rows r0..r0+nr-1 of each image: column (b*nr + q)*OW + ow */
+__global__ static void k_im2col(struct geom g, float *col, const float *inp, int nb, int r0,
+                                int nr)
 {
-  const long L = (long)g.OD * g.OH * g.OW, R = (long)g.C * g.KD * g.KH * g.KW;
+  const long L = (long)nr * g.OW, R = (long)g.C * g.KD * g.KH * g.KW;
   const long n = R * nb * L;
   RN_GRID_LOOP(t, n)
   {
     long r = t / (nb * L), j = t % (nb * L), b = j / L, l = j % L;
-    int ow = (int)(l % g.OW), oh = (int)(l / g.OW % g.OH), od = (int)(l / ((long)g.OW * g.OH));
+    int ow = (int)(l % g.OW), q = (int)(l / g.OW) + r0, oh = q % g.OH, od = q / g.OH;
     int kw = (int)(r % g.KW), kh = (int)(r / g.KW % g.KH), kd = (int)(r / ((long)g.KW * g.KH) % g.KD);
     int c = (int)(r / ((long)g.KW * g.KH * g.KD));
     int id = od * g.SD - g.PD + kd, ih = oh * g.SH - g.PH + kh, iw = ow * g.SW - g.PW + kw;
@@ -35,17 +37,19 @@ __global__ static void k_im2col(struct geom g, float *col, const float *inp, int
 }
 
 void rn_cu_im2col(struct rn_backend *be, const struct rn_conv *s, float *col, const float *inp,
-                  int nb)
+                  int nb, int r0, int nr)
 {
-  long n = (long)s->C * s->KD * s->KH * s->KW * nb * s->OD * s->OH * s->OW;
-  k_im2col<<<rn_blocks(n), RN_THREADS, 0, RN_CU(be)->stream>>>(geom_of(s), col, inp, nb);
+  long n = (long)s->C * s->KD * s->KH * s->KW * nb * nr * s->OW;
+  k_im2col<<<rn_blocks(n), RN_THREADS, 0, RN_CU(be)->stream>>>(geom_of(s), col, inp, nb, r0, nr);
   rn_cuda_check(be, "im2col");
 }
 
-/* inp += sum over the taps that read this element */
-__global__ static void k_col2im(struct geom g, float *inp, const float *col, int nb)
+/* inp += the taps of output rows r0..r0+nr-1 that read this element: a
+ * gather, one thread per input element, deterministic */
+__global__ static void k_col2im(struct geom g, float *inp, const float *col, int nb, int r0,
+                                int nr)
 {
-  const long L = (long)g.OD * g.OH * g.OW, ldc = nb * L;
+  const long L = (long)nr * g.OW, ldc = nb * L;
   const long n = (long)nb * g.C * g.D * g.H * g.W;
   RN_GRID_LOOP(t, n)
   {
@@ -66,7 +70,8 @@ __global__ static void k_col2im(struct geom g, float *inp, const float *col, int
         if (oh < 0 || oh % g.SH)
           continue;
         oh /= g.SH;
-        if (oh >= g.OH)
+        int q = od * g.OH + oh - r0;
+        if (oh >= g.OH || q < 0 || q >= nr)
           continue;
         for (int kw = 0; kw < g.KW; kw++) {
           int ow = iw + g.PW - kw;
@@ -76,7 +81,7 @@ __global__ static void k_col2im(struct geom g, float *inp, const float *col, int
           if (ow >= g.OW)
             continue;
           long r = (((long)c * g.KD + kd) * g.KH + kh) * g.KW + kw;
-          acc += col[r * ldc + b * L + ((long)od * g.OH + oh) * g.OW + ow];
+          acc += col[r * ldc + b * L + (long)q * g.OW + ow];
         }
       }
     }
@@ -85,10 +90,10 @@ __global__ static void k_col2im(struct geom g, float *inp, const float *col, int
 }
 
 void rn_cu_col2im(struct rn_backend *be, const struct rn_conv *s, float *inp, const float *col,
-                  int nb)
+                  int nb, int r0, int nr)
 {
   long n = (long)nb * s->C * s->D * s->H * s->W;
-  k_col2im<<<rn_blocks(n), RN_THREADS, 0, RN_CU(be)->stream>>>(geom_of(s), inp, col, nb);
+  k_col2im<<<rn_blocks(n), RN_THREADS, 0, RN_CU(be)->stream>>>(geom_of(s), inp, col, nb, r0, nr);
   rn_cuda_check(be, "col2im");
 }
 
