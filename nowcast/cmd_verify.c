@@ -228,8 +228,10 @@ static enum rn_status obs_index(struct obs_set *o)
     rn_time t, named;
     int raw;
     enum rn_status st;
-    /* frame files named with their time are not opened until needed */
-    if (has_suffix(o->files.v[i], ".nc") && rn_time_from_filename(o->files.v[i], &named) == 0) {
+    /* files named with their time are not opened until needed (a radar
+     * file's own time may carry the seconds of its scan: the tolerance
+     * covers them) */
+    if (rn_time_from_filename(o->files.v[i], &named) == 0) {
       t = named;
       raw = -1; /* decided when read */
     } else {
