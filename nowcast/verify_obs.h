@@ -30,7 +30,7 @@ enum rn_status vpaths_expand(const char *path, const char *suffix, struct paths 
 struct obs_entry {
   rn_time time;
   int order; /* position on the command line: the first of equal times wins */
-  int raw;   /* not a frame file */
+  int raw;   /* 1 a raw radar file, 0 a frame file, -1 not opened yet */
   const char *path;
 };
 
