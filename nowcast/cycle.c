@@ -2,9 +2,11 @@
  * publish, retention. Each stage is timed and logged. */
 #include <radnow/cycle.h>
 #include <radnow/forecast.h>
+#include <radnow/geotiff.h>
 #include <radnow/inputs.h>
 #include <radnow/lock.h>
 #include <radnow/log.h>
+#include <radnow/manifest.h>
 #include <radnow/publish.h>
 
 #include <dirent.h>
@@ -122,6 +124,23 @@ enum rn_status rn_cycle_config_load(struct rn_cycle_config *cc, const struct rn_
       (st = rn_config_bool(cfg, "products", "netcdf", 1, &cc->netcdf)) ||
       (st = get_minutes(cfg, "products", "retention", 1440, 0, &cc->retention)))
     return st;
+  rn_geotiff_options_init(&cc->gtiff);
+  {
+    const char *c = rn_config_string(cfg, "products", "compress", "DEFLATE");
+    long level, block;
+    if (strcmp(c, "DEFLATE") != 0 && strcmp(c, "ZSTD") != 0)
+      return rn_error(RN_EUSAGE, "config: %s: [products] compress = '%s': want DEFLATE or ZSTD",
+                      rn_config_path(cfg), c);
+    cc->gtiff.compress = c;
+    if ((st = rn_config_int(cfg, "products", "level", 0, &level)) ||
+        (st = rn_config_int(cfg, "products", "blocksize", 256, &block)))
+      return st;
+    if (level < 0 || level > 22 || block < 128 || block > 4096 || (block & (block - 1)))
+      return rn_error(RN_EUSAGE, "config: %s: [products] level must be 0..22 and blocksize a "
+                      "power of two from 128 to 4096", rn_config_path(cfg));
+    cc->gtiff.level = (int)level;
+    cc->gtiff.blocksize = (int)block;
+  }
   if (cc->wait < 0 || cc->poll <= 0)
     return rn_error(RN_EUSAGE, "config: %s: [run] wait must be >= 0 and poll > 0 seconds",
                     rn_config_path(cfg));
@@ -227,170 +246,89 @@ static enum rn_status gather_and_select(const struct rn_cycle_config *cc,
   return RN_OK;
 }
 
-/* ---- manifests -------------------------------------------------------- */
+/* ---- products --------------------------------------------------------- */
 
-struct buf {
-  char *p;
-  size_t n, cap;
-  int failed;
-};
-
-static void put(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct buf *b, const char *fmt, ...)
+/* Every product of one forecast into the cycle folder; names go to list. */
+static enum rn_status write_products(const struct rn_cycle_config *cc,
+                                     const struct rn_forecast *fc, const char *dir,
+                                     struct rn_product_list *list)
 {
-  va_list ap;
-  int len;
-  if (b->failed)
-    return;
-  for (;;) {
-    va_start(ap, fmt);
-    len = vsnprintf(b->p ? b->p + b->n : NULL, b->p ? b->cap - b->n : 0, fmt, ap);
-    va_end(ap);
-    if (len < 0) {
-      b->failed = 1;
-      return;
-    }
-    if (b->p && b->n + (size_t)len < b->cap) {
-      b->n += (size_t)len;
-      return;
-    }
-    size_t cap = b->cap ? 2 * b->cap : 4096;
-    while (cap < b->n + (size_t)len + 1)
-      cap *= 2;
-    char *np = realloc(b->p, cap);
-    if (!np) {
-      b->failed = 1;
-      return;
-    }
-    b->p = np;
-    b->cap = cap;
+  enum rn_status st;
+  if (cc->geotiff && (st = rn_products_write_geotiffs(fc, dir, &cc->gtiff, list)))
+    return st;
+  if (cc->netcdf) {
+    struct rn_product p;
+    char path[4600];
+    memset(&p, 0, sizeof p);
+    snprintf(p.kind, sizeof p.kind, "forecast");
+    if ((st = rn_product_name(p.file, sizeof p.file, fc->predictor, fc->reference_time, -1,
+                              p.kind, "nc")))
+      return st;
+    snprintf(path, sizeof path, "%s/%s", dir, p.file);
+    if ((st = rn_forecast_write(fc, path)))
+      return st;
+    snprintf(p.predictor, sizeof p.predictor, "%s", fc->predictor);
+    p.reference_time = fc->reference_time;
+    p.lead_seconds = -1;
+    p.members = fc->nmembers;
+    p.threshold = NAN;
+    if ((st = rn_product_list_add(list, &p)))
+      return st;
   }
+  return RN_OK;
 }
 
-static void put_json_string(struct buf *b, const char *s)
+/* The same list with names relative to the products folder. */
+static enum rn_status prefixed(const struct rn_product_list *in, const char *folder,
+                               struct rn_product_list *out)
 {
-  put(b, "\"");
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\')
-      put(b, "\\%c", c);
-    else if (c < 0x20)
-      put(b, "\\u%04x", c);
-    else
-      put(b, "%c", c);
+  for (int i = 0; i < in->n; i++) {
+    struct rn_product p = in->items[i];
+    enum rn_status st;
+    if (snprintf(p.file, sizeof p.file, "%s/%s", folder, in->items[i].file) >=
+        (int)sizeof p.file)
+      return rn_error(RN_EWRITE, "products: %s/%s: name too long", folder, in->items[i].file);
+    if ((st = rn_product_list_add(out, &p)))
+      return st;
   }
-  put(b, "\"");
+  return RN_OK;
 }
 
-struct done_predictor {
-  const char *name;
-  int members, nleads, ok;
-  struct rn_names files;
-  char error[512];
-};
-
-/* The cycle's manifest; with prefix (the cycle folder's name) the file
- * names are relative to the products folder, for latest.json. */
-static void manifest(struct buf *b, const struct rn_cycle_config *cc, rn_time now,
-                     const struct rn_selection *sel, const struct done_predictor *dp, int np,
-                     const char *prefix)
-{
-  char iso[32];
-  put(b, "{\n  \"reference_time\": \"%s\",\n", rn_time_iso(sel->times[sel->n - 1], iso));
-  put(b, "  \"run_time\": \"%s\",\n", rn_time_iso(now, iso));
-  if (prefix)
-    put(b, "  \"cycle\": \"%s\",\n", prefix);
-  put(b, "  \"inputs\": [");
-  for (int i = 0; i < sel->n; i++)
-    put(b, "%s\"%s\"", i ? ", " : "", rn_time_iso(sel->times[i], iso));
-  put(b, "],\n  \"late\": %s,\n  \"comment\": ", sel->late ? "true" : "false");
-  put_json_string(b, sel->comment);
-  put(b, ",\n  \"lead_minutes\": [");
-  for (int l = 0; l < cc->nleads; l++)
-    put(b, "%s%ld", l ? ", " : "", (long)(l + 1) * cc->lead_step / 60);
-  put(b, "],\n  \"predictors\": [");
-  for (int i = 0; i < np; i++) {
-    put(b, "%s\n    {\"name\": ", i ? "," : "");
-    put_json_string(b, dp[i].name);
-    if (!dp[i].ok) {
-      put(b, ", \"error\": ");
-      put_json_string(b, dp[i].error);
-      put(b, "}");
-      continue;
-    }
-    put(b, ", \"members\": %d, \"files\": [", dp[i].members);
-    for (int f = 0; f < dp[i].files.n; f++) {
-      char name[4200];
-      snprintf(name, sizeof name, "%s%s%s", prefix ? prefix : "", prefix ? "/" : "",
-               dp[i].files.v[f]);
-      put(b, "%s\n      ", f ? "," : "");
-      put_json_string(b, name);
-    }
-    put(b, "]}");
-  }
-  put(b, "\n  ]\n}\n");
-}
-
-/* ---- retention -------------------------------------------------------- */
-
-static int cycle_dir_time(const char *name, rn_time *t)
-{
-  if (strlen(name) != 12 || strspn(name, "0123456789") != 12)
-    return -1;
-  return rn_time_parse(name, t) == RN_OK ? 0 : -1;
-}
-
-static enum rn_status remove_tree(const char *dir)
+/* Remove a cycle folder this run created but could not publish. */
+static void remove_unpublished(const char *dir)
 {
   DIR *d = opendir(dir);
   struct dirent *e;
   if (!d)
-    return errno == ENOENT ? RN_OK : rn_error(RN_EWRITE, "retention: %s: %s", dir, strerror(errno));
+    return;
   while ((e = readdir(d)) != NULL) {
     char path[4700];
     if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
       continue;
     snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-    if (unlink(path) != 0 && errno != ENOENT) {
-      int err = errno;
-      closedir(d);
-      return rn_error(RN_EWRITE, "retention: %s: %s", path, strerror(err));
-    }
+    unlink(path);
   }
   closedir(d);
-  if (rmdir(dir) != 0 && errno != ENOENT)
-    return rn_error(RN_EWRITE, "retention: %s: %s", dir, strerror(errno));
-  return RN_OK;
+  rmdir(dir);
 }
 
-/* Delete cycle folders older than now - retention (never `keep`), and
- * sweep temporaries a killed run left in the others. */
-static enum rn_status products_housekeeping(const struct rn_cycle_config *cc, rn_time now,
-                                            rn_time keep, int sweep_only, int *removed)
+/* With the lock held no writer is active: every temporary in the products
+ * folder and its cycle folders is a leftover of a killed run. */
+static void sweep_products(const char *dir)
 {
-  DIR *d = opendir(cc->products_dir);
+  DIR *d = opendir(dir);
   struct dirent *e;
-  enum rn_status st = RN_OK;
-  *removed = 0;
   if (!d)
-    return RN_OK;
-  rn_remove_stale_temporaries(cc->products_dir);
+    return;
+  rn_remove_stale_temporaries(dir);
   while ((e = readdir(d)) != NULL) {
     char path[4400];
-    rn_time t;
-    if (cycle_dir_time(e->d_name, &t) != 0)
+    if (strlen(e->d_name) != 12 || strspn(e->d_name, "0123456789") != 12)
       continue;
-    snprintf(path, sizeof path, "%s/%s", cc->products_dir, e->d_name);
-    if (!sweep_only && cc->retention > 0 && t < now - cc->retention && t != keep) {
-      if ((st = remove_tree(path)))
-        break;
-      (*removed)++;
-    } else if (sweep_only) {
-      rn_remove_stale_temporaries(path);
-    }
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    rn_remove_stale_temporaries(path);
   }
   closedir(d);
-  return st;
 }
 
 /* ---- the cycle -------------------------------------------------------- */
@@ -431,16 +369,14 @@ enum rn_status rn_cycle_run(const struct rn_cycle_config *cc, rn_time now, int m
   struct rn_state s;
   struct rn_inputs in = {0};
   struct rn_frame *frames = NULL;
-  struct done_predictor dp[RN_MAX_PREDICTORS];
-  struct buf mb = {0}, lb = {0};
+  struct rn_product_list list = {0}, top = {0};
   struct timer tm = {res, 0};
   double start = rn_clock();
   enum rn_status st, first_failure = RN_OK;
-  char stamp[16], path[4400], msg[4600];
-  int nok = 0, removed, created_dir = 0, published = 0;
+  char stamp[16], msg[4600], failed[RN_MAX_PREDICTORS * 64] = "", first_error[1024] = "";
+  int nok = 0, created_dir = 0, published = 0;
 
   memset(res, 0, sizeof *res);
-  memset(dp, 0, sizeof dp);
   tm.t0 = start;
 
   if ((st = rn_lock_acquire(&lk, cc->state_dir)))
@@ -454,10 +390,9 @@ enum rn_status rn_cycle_run(const struct rn_cycle_config *cc, rn_time now, int m
   }
   if ((st = rn_inputs_init(&in, cc->cfg)))
     goto out;
-  /* With the lock held no writer is active: any temporary is a leftover. */
   rn_remove_stale_temporaries(s.dir);
   rn_remove_stale_temporaries(s.frames);
-  products_housekeeping(cc, now, 0, 1, &removed);
+  sweep_products(cc->products_dir);
 
   if ((st = gather_and_select(cc, &in, &s, now, may_wait, &res->sel, &tm)))
     goto out;
@@ -474,8 +409,8 @@ enum rn_status rn_cycle_run(const struct rn_cycle_config *cc, rn_time now, int m
            frames[0].grid.ny);
   stage_done(&tm, "load", msg);
 
-  snprintf(res->cycle_dir, sizeof res->cycle_dir, "%s/%s", cc->products_dir,
-           rn_time_compact(res->reference_time, stamp));
+  rn_time_compact(res->reference_time, stamp);
+  snprintf(res->cycle_dir, sizeof res->cycle_dir, "%s/%s", cc->products_dir, stamp);
   {
     struct stat sb;
     created_dir = stat(res->cycle_dir, &sb) != 0;
@@ -486,19 +421,23 @@ enum rn_status rn_cycle_run(const struct rn_cycle_config *cc, rn_time now, int m
   }
 
   for (int i = 0; i < cc->npredictors; i++) {
+    const char *name = cc->predictors[i];
     struct rn_forecast fc;
-    char stage[40];
-    dp[i].name = cc->predictors[i];
+    char stage[96];
+    int before = list.n;
     memset(&fc, 0, sizeof fc);
-    st = rn_seam_predict(cc, cc->predictors[i], frames, res->sel.n, &fc);
-    snprintf(stage, sizeof stage, "predict %s", cc->predictors[i]);
+    snprintf(stage, sizeof stage, "predict %s", name);
+    st = rn_seam_predict(cc, name, frames, res->sel.n, &fc);
     if (st) {
       /* One failing predictor does not stop the others. */
-      rn_log_error("cycle: %s: %s", cc->predictors[i], rn_errmsg());
-      snprintf(dp[i].error, sizeof dp[i].error, "%s", rn_errmsg());
-      if (!first_failure)
+      rn_log_error("cycle: %s: %s", name, rn_errmsg());
+      if (!first_failure) {
         first_failure = st;
-      rn_seam_forecast_free(&fc);
+        snprintf(first_error, sizeof first_error, "%s: %s", name, rn_errmsg());
+      }
+      snprintf(failed + strlen(failed), sizeof failed - strlen(failed), "%s%s",
+               *failed ? ", " : "", name);
+      rn_forecast_free(&fc);
       stage_done(&tm, stage, "failed");
       continue;
     }
@@ -507,81 +446,65 @@ enum rn_status rn_cycle_run(const struct rn_cycle_config *cc, rn_time now, int m
     snprintf(msg, sizeof msg, "%d lead(s) x %d member(s)", fc.nleads, fc.nmembers);
     stage_done(&tm, stage, msg);
 
-    snprintf(stage, sizeof stage, "products %s", cc->predictors[i]);
-    st = rn_seam_write_products(cc, &fc, res->cycle_dir, &dp[i].files);
-    dp[i].members = fc.nmembers;
-    dp[i].nleads = fc.nleads;
-    rn_seam_forecast_free(&fc);
+    snprintf(stage, sizeof stage, "products %s", name);
+    st = write_products(cc, &fc, res->cycle_dir, &list);
+    rn_forecast_free(&fc);
     if (st) {
       /* Cannot write: nothing more will succeed; publish nothing. */
       st = explain_write_error(st, cc->products_dir);
       goto out;
     }
-    dp[i].ok = 1;
     nok++;
-    res->nproducts += dp[i].files.n;
-    snprintf(msg, sizeof msg, "%d file(s)", dp[i].files.n);
+    snprintf(msg, sizeof msg, "%d file(s)", list.n - before);
     stage_done(&tm, stage, msg);
   }
   if (nok == 0) {
-    st = rn_error(first_failure, "cycle: every predictor failed (first: %s)", dp[0].error);
+    st = rn_error(first_failure, "cycle: every predictor failed (first: %s)", first_error);
     goto out;
   }
 
-  /* The cycle's manifest, then latest.json, last of all. */
-  manifest(&mb, cc, now, &res->sel, dp, cc->npredictors, NULL);
-  manifest(&lb, cc, now, &res->sel, dp, cc->npredictors, stamp);
-  if (mb.failed || lb.failed) {
-    st = rn_error(RN_ENOMEM, "cycle: out of memory");
-    goto out;
-  }
-  snprintf(path, sizeof path, "%s/manifest.json", res->cycle_dir);
-  if ((st = rn_publish_buffer(path, mb.p, mb.n))) {
-    st = explain_write_error(st, cc->products_dir);
-    goto out;
-  }
-  snprintf(res->latest, sizeof res->latest, "%s/latest.json", cc->products_dir);
-  if ((st = rn_publish_buffer(res->latest, lb.p, lb.n))) {
-    st = explain_write_error(st, cc->products_dir);
-    goto out;
+  /* latest.json last of all: whoever follows it finds complete files. */
+  {
+    char comment[sizeof res->sel.comment + sizeof failed + 32];
+    snprintf(comment, sizeof comment, "%s%s%s%s", res->sel.comment,
+             *failed && *res->sel.comment ? "; " : "", *failed ? "failed predictors: " : "",
+             failed);
+    if ((st = prefixed(&list, stamp, &top)) ||
+        (st = rn_manifest_write(cc->products_dir, res->reference_time, &top, comment))) {
+      st = explain_write_error(st, cc->products_dir);
+      goto out;
+    }
   }
   published = 1;
+  res->nproducts = list.n;
+  snprintf(res->latest, sizeof res->latest, "%s/%s", cc->products_dir, RN_MANIFEST_NAME);
   snprintf(msg, sizeof msg, "%d product file(s) in %s", res->nproducts, res->cycle_dir);
   stage_done(&tm, "publish", msg);
 
   {
-    int frames_removed;
-    if ((st = products_housekeeping(cc, now, res->reference_time, 0, &removed)) ||
+    int removed = 0, frames_removed = 0;
+    if ((st = rn_products_prune(cc->products_dir, now, cc->retention, &top, &removed)) ||
         (st = rn_state_prune(&s, now, cc->keep, &frames_removed)))
       goto out;
-    snprintf(msg, sizeof msg, "%d old cycle(s), %d old frame(s) deleted", removed,
+    snprintf(msg, sizeof msg, "%d old product(s), %d old frame(s) deleted", removed,
              frames_removed);
     stage_done(&tm, "retention", msg);
   }
   if (first_failure)
-    for (int i = 0; i < cc->npredictors; i++)
-      if (!dp[i].ok) {
-        st = rn_error(first_failure, "cycle: predictor %s failed: %s", dp[i].name, dp[i].error);
-        break;
-      }
+    st = rn_error(first_failure, "cycle: predictor %s", first_error);
 
 out:
   if (st && created_dir && !published && res->cycle_dir[0]) {
     /* Complete files of an unpublished cycle would only confuse readers. */
     char keep[4096];
     snprintf(keep, sizeof keep, "%s", rn_errmsg());
-    remove_tree(res->cycle_dir);
+    remove_unpublished(res->cycle_dir);
     rn_error(st, "%s", keep);
   }
   res->total = rn_clock() - start;
-  if (st)
-    rn_log_info("cycle: total %.2f s (failed)", res->total);
-  else
-    rn_log_info("cycle: total %.2f s", res->total);
-  for (int i = 0; i < cc->npredictors; i++)
-    rn_names_free(&dp[i].files);
-  free(mb.p);
-  free(lb.p);
+  rn_log_info("cycle: total %.2f s%s", res->total, st ? " (failed)" : "");
+  rn_product_list_free(&list);
+  rn_product_list_free(&top);
   if (frames)
     for (int i = 0; i < res->sel.n; i++)
       rn_frame_free(&frames[i]);

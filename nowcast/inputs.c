@@ -196,10 +196,11 @@ enum rn_status rn_inputs_init(struct rn_inputs *in, const struct rn_config *cfg)
   if (in->npatterns == 0)
     return rn_error(RN_EUSAGE, "config: %s: [input] patterns: no input file pattern given",
                     rn_config_path(cfg));
-  v = rn_config_string(cfg, "input", "quantity", "");
-  in->ingest.quantity = *v ? v : NULL;
-  v = rn_config_string(cfg, "input", "encoding", "");
-  in->ingest.encoding = *v ? v : NULL;
+  rn_gridding_options_init(&in->grid);
+  if ((st = rn_gridding_options_load(&in->grid, cfg)))
+    return st;
+  in->ingest.quantity = in->grid.quantity[0] ? in->grid.quantity : NULL;
+  in->ingest.encoding = in->grid.encoding[0] ? in->grid.encoding : NULL;
   v = rn_config_string(cfg, "input", "crs", "");
   in->ingest.crs = *v ? v : NULL;
   v = rn_config_string(cfg, "input", "site", "");
@@ -219,6 +220,9 @@ enum rn_status rn_inputs_init(struct rn_inputs *in, const struct rn_config *cfg)
       (st = rn_config_double(cfg, "input", "zr_b", 1.6, &in->ingest.zr_b)) ||
       (st = rn_config_double(cfg, "input", "acc_minutes", 0, &in->ingest.acc_minutes)))
     return st;
+  in->cache = rn_lut_cache_new(in->grid.lut_cache[0] ? in->grid.lut_cache : NULL, 0);
+  if (!in->cache)
+    return rn_error(RN_ENOMEM, "inputs: out of memory for the lookup-table cache");
   return RN_OK;
 }
 
@@ -227,6 +231,8 @@ void rn_inputs_free(struct rn_inputs *in)
   for (int i = 0; i < in->npatterns; i++)
     free(in->patterns[i]);
   in->npatterns = 0;
+  rn_lut_cache_free(in->cache);
+  in->cache = NULL;
 }
 
 static rn_time round_minute(rn_time t)
@@ -234,19 +240,24 @@ static rn_time round_minute(rn_time t)
   return (rn_time)floor(((double)t + 30.0) / 60.0) * 60;
 }
 
-/* A radnow frame file, or any radar file the ingest readers know. */
+/* Any radar file the ingest readers know, or a radnow frame file (tried
+ * only when the readers reject the file: most inputs are radar files). */
 static enum rn_status load_file(const struct rn_inputs *in, const char *path,
                                 struct rn_radar_data *d)
 {
-  enum rn_status st;
-  memset(d, 0, sizeof *d);
-  if (rn_frame_read(&d->frame, path) == RN_OK) {
-    d->kind = RN_DATA_GRID;
-    snprintf(d->format, sizeof d->format, "radnow frame");
-    return RN_OK;
+  enum rn_status st = rn_ingest_read(path, &in->ingest, d);
+  if (st == RN_EFORMAT || st == RN_EUNSUPPORTED) {
+    char why[1024];
+    snprintf(why, sizeof why, "%s", rn_errmsg());
+    memset(d, 0, sizeof *d);
+    if (rn_frame_read(&d->frame, path) == RN_OK) {
+      d->kind = RN_DATA_GRID;
+      snprintf(d->format, sizeof d->format, "radnow frame");
+      return RN_OK;
+    }
+    /* Not a frame either: the readers' complaint is the one to report. */
+    rn_error(st, "%s", why);
   }
-  rn_error_clear();
-  st = rn_ingest_read(path, &in->ingest, d);
   if (st)
     return rn_error_prefix(st, "input");
   return RN_OK;
@@ -257,24 +268,13 @@ static rn_time data_time(const struct rn_radar_data *d)
   return d->kind == RN_DATA_GRID ? d->frame.time : d->vol.time;
 }
 
-/* Gridding of one slot's data into one frame.
- * SEAM: the polar-to-grid, compositing and resampling stage (preprocess/)
- * plugs in here. Until it does, a slot must be one gridded file (a radnow
- * frame or a gridded format ingest reads), taken on its own grid. */
+/* The data of one slot onto the target grid: polar volumes gridded,
+ * gridded inputs resampled, several radars composited (gridding.h). */
 static enum rn_status grid_slot(const struct rn_inputs *in, struct rn_radar_data *d, int n,
-                                const char *const *paths, struct rn_frame *out)
+                                struct rn_frame *out)
 {
-  (void)in;
-  if (n == 1 && d[0].kind == RN_DATA_GRID) {
-    *out = d[0].frame;
-    memset(&d[0].frame, 0, sizeof d[0].frame);
-    return RN_OK;
-  }
-  if (n > 1)
-    return rn_error(RN_EUNSUPPORTED, "input: %s and %d more file(s) of the same time: "
-                    "compositing is not available in this build", paths[0], n - 1);
-  return rn_error(RN_EUNSUPPORTED, "input: %s: %s %s: gridding polar volumes is not "
-                  "available in this build", paths[0], d[0].format, d[0].object);
+  enum rn_status st = rn_gridding_run_data(&in->grid, d, n, in->cache, out);
+  return st ? rn_error_prefix(st, "grid") : RN_OK;
 }
 
 static struct record *set_bad(struct record *r, const char *msg)
@@ -290,15 +290,13 @@ static enum rn_status grid_group(const struct rn_inputs *in, const struct rn_sta
                                  struct record *w, int n, struct rn_gather_report *rep)
 {
   struct rn_radar_data *d = calloc((size_t)n, sizeof *d);
-  const char **paths = calloc((size_t)n, sizeof *paths);
   struct record **used = calloc((size_t)n, sizeof *used);
   int nd = 0;
   enum rn_status st = RN_OK;
   char iso[32];
 
-  if (!d || !paths || !used) {
+  if (!d || !used) {
     free(d);
-    free(paths);
     free(used);
     return rn_error(RN_ENOMEM, "inputs: out of memory");
   }
@@ -319,13 +317,12 @@ static enum rn_status grid_group(const struct rn_inputs *in, const struct rn_sta
     w[i].ok = 1;
     free(w[i].msg);
     w[i].msg = rn_strdup("");
-    paths[nd] = w[i].path;
     used[nd++] = &w[i];
   }
   if (nd > 0) {
     struct rn_frame f;
     double t0 = rn_clock();
-    st = grid_slot(in, d, nd, paths, &f);
+    st = grid_slot(in, d, nd, &f);
     if (st == RN_OK) {
       f.time = w[0].slot;
       st = rn_state_put(s, &f);
@@ -349,7 +346,6 @@ static enum rn_status grid_group(const struct rn_inputs *in, const struct rn_sta
   for (int i = 0; i < nd; i++)
     rn_radar_data_free(&d[i]);
   free(d);
-  free(paths);
   free(used);
   return st;
 }

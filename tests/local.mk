@@ -19,6 +19,8 @@ check_PROGRAMS += tests/tools/radar_mkbad
 tests_tools_radar_mkbad_LDADD = libradnow.la $(LZO_LIBS)
 TESTS += tests/data/cinrad_nexrad_bad.sh
 EXTRA_DIST += tests/data/cinrad_nexrad_bad.sh
+TESTS += tests/data/cinrad_nexrad_info.sh
+EXTRA_DIST += tests/data/cinrad_nexrad_info.sh
 # Operations: lock, state, input selection, the cycle and its exit codes.
 check_PROGRAMS += tests/ops/mkframes
 tests_ops_mkframes_LDADD = libradnow.la
@@ -35,3 +37,8 @@ TESTS += tests/ops/run_full.sh
 EXTRA_DIST += tests/ops/run_full.sh
 TESTS += tests/ops/conf_example.sh
 EXTRA_DIST += tests/ops/conf_example.sh
+check_PROGRAMS += tests/data/test_cinrad_nexrad_grid
+tests_data_test_cinrad_nexrad_grid_LDADD = libradnow.la
+TESTS += tests/data/test_cinrad_nexrad_grid
+TESTS += tests/ops/cycle_helchteren.sh
+EXTRA_DIST += tests/ops/cycle_helchteren.sh

@@ -2,9 +2,10 @@
  *
  *   lock -> gather (grid new input files into the state) -> select (newest
  *   complete consecutive set; a late scan is waited for, boundedly) ->
- *   predict (every configured predictor) -> products (written under
- *   temporary names, renamed) -> publish (the cycle's manifest.json, then
- *   latest.json, last) -> retention (old products and frames deleted).
+ *   predict (every configured predictor) -> products (COG GeoTIFFs and a CF
+ *   NetCDF per predictor, each written under a temporary name and renamed)
+ *   -> publish (latest.json, last of all) -> retention (old products and
+ *   frames deleted).
  *
  * Every stage logs its wall time; the cycle logs its total. Products of a
  * cycle go to PRODUCTS_DIR/YYYYmmddHHMM/ (the reference time: the newest
@@ -15,6 +16,7 @@
 #define RADNOW_CYCLE_H
 
 #include <radnow/config.h>
+#include <radnow/geotiff.h>
 #include <radnow/state.h>
 
 #ifdef __cplusplus
@@ -44,6 +46,7 @@ struct rn_cycle_config {
   int nthresholds;
   double thresholds[8];           /* dBZ, exceedance probabilities */
   int geotiff, netcdf;            /* product kinds to write */
+  struct rn_geotiff_options gtiff; /* compression and tiling of the GeoTIFFs */
   long retention;                 /* seconds; products older than this are deleted (0: never) */
 };
 
@@ -59,6 +62,7 @@ struct rn_cycle_result {
   struct rn_selection sel;
   int nproducts;                  /* files published */
   char cycle_dir[4200];           /* PRODUCTS_DIR/YYYYmmddHHMM */
+  /* PRODUCTS_DIR/latest.json (manifest.h): the newest cycle's products */
   char latest[4200];              /* PRODUCTS_DIR/latest.json */
   int nstages;
   struct rn_stage_time stages[RN_MAX_STAGES];

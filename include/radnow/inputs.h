@@ -15,6 +15,7 @@
 #define RADNOW_INPUTS_H
 
 #include <radnow/config.h>
+#include <radnow/gridding.h>
 #include <radnow/ingest.h>
 #include <radnow/state.h>
 
@@ -27,11 +28,13 @@ extern "C" {
 struct rn_inputs {
   int npatterns;
   char *patterns[RN_MAX_PATTERNS];
-  struct rn_ingest_options ingest;
-  const struct rn_config *cfg; /* for the gridding options ([grid]); must outlive in */
+  struct rn_ingest_options ingest;   /* [input], with quantity and encoding from [grid] */
+  struct rn_gridding_options grid;   /* [grid]: target grid, product, compositing */
+  struct rn_lut_cache *cache;        /* gate-to-pixel tables, reused across slots */
+  const struct rn_config *cfg;       /* must outlive in */
 };
 
-/* Read [input] from the configuration. */
+/* Read [input] and [grid] from the configuration. */
 enum rn_status rn_inputs_init(struct rn_inputs *in, const struct rn_config *cfg);
 void rn_inputs_free(struct rn_inputs *in);
 

@@ -37,11 +37,15 @@ product_sums() {
   (cd "$1/products" && find . -type f ! -name '.*' | LC_ALL=C sort | xargs md5sum)
 }
 
-# Every visible file in the products folder $1 is complete: NetCDF files open, manifests are
-# whole JSON documents whose files exist.
+# Every visible file in the products folder $1 is complete: NetCDF files and
+# GeoTIFFs open, manifests are whole JSON documents whose files exist.
 check_products_complete() {
   for f in $(find "$1" -type f ! -name '.*' -name '*.nc'); do
     ncdump -h "$f" >/dev/null 2>&1 || fail "visible product $f does not open"
+  done
+  for f in $(find "$1" -type f ! -name '.*' -name '*.tif'); do
+    out=$(gdalinfo -checksum "$f" 2>&1) || fail "visible product $f does not open"
+    case $out in *ERROR*) fail "visible product $f does not read: $out" ;; esac
   done
   for m in $(find "$1" -type f -name '*.json' ! -name '.*'); do
     tail -n 1 "$m" | grep -q '^}$' || fail "manifest $m is not complete"

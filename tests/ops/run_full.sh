@@ -49,5 +49,5 @@ left=$(find "$P" -name '.*.tmp.*')
 # Room again: the next run succeeds.
 [ -n "$mnt" ] && rm -f "$mnt/fill"
 run_ops "$d" --time 202002071335 || fail "run after freeing space exited $?: $(cat "$d/err")"
-grep -q '"cycle": "202002071335"' "$P/latest.json" || fail "run after freeing space did not publish"
+grep -q '"reference_time": "2020-02-07T13:35:00Z"' "$P/latest.json" || fail "run after freeing space did not publish"
 finish

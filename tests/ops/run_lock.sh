@@ -52,9 +52,9 @@ mv "$d/stage/"*.nc "$d/live/"
 wait $first
 rc=$?
 [ $rc -eq 0 ] || fail "waiting run exited $rc: $(cat "$d/err1")"
-grep -q "\"cycle\": \"$(date -u -d @$slot +%Y%m%d%H%M)\"" "$d/lproducts/latest.json" ||
+grep -q "\"reference_time\": \"$(date -u -d @$slot +%Y-%m-%dT%H:%M:00Z)\"" "$d/lproducts/latest.json" ||
   fail "waiting run did not use the late scan"
-grep -q '"late": false' "$d/lproducts/latest.json" || fail "a scan that arrived in time counted as late"
+grep -q '"comment"' "$d/lproducts/latest.json" && fail "a scan that arrived in time counted as late"
 check_products_complete "$d/lproducts"
 
 # A scan that never comes: the wait is bounded, then the run goes ahead from
@@ -71,5 +71,5 @@ timeout 60 "$RADNOW" run -c "$d/live.conf" --time "$(date -u -d @$now +%Y%m%d%H%
 rc=$?
 [ $rc -eq 0 ] || fail "run after a bounded wait exited $rc: $(cat "$d/err3")"
 grep -q "waiting for the scan" "$d/err3" || fail "no wait logged"
-grep -q '"late": true' "$d/lproducts/latest.json" || fail "missing scan not recorded as late"
+grep -q '"comment": "late or missing input' "$d/lproducts/latest.json" || fail "missing scan not recorded as late"
 finish
