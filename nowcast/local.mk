@@ -2,7 +2,8 @@
 radnow_SOURCES += nowcast/radnow.c nowcast/cmd_info.c
 radnow_SOURCES += nowcast/cmd_grid.c
 noinst_HEADERS += nowcast/commands.h
-radnow_SOURCES += nowcast/cmd_verify.c
+radnow_SOURCES += nowcast/cmd_verify.c nowcast/verify_obs.c
+noinst_HEADERS += nowcast/verify_obs.h
 # radnow synth: the synthetic scene and radar (library, for tests and the demo).
 libradnow_la_SOURCES += nowcast/synth.c
 pkginclude_HEADERS += include/radnow/synth.h
