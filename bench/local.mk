@@ -19,3 +19,6 @@ bench_bench_ingest_LDADD = libradnow.la $(HDF5_LIBS)
 noinst_PROGRAMS += bench/bench_nn
 bench_bench_nn_LDADD = libradnow.la $(OPENBLAS_LIBS)
 EXTRA_DIST += bench/bench_nn.py
+# bench_extrap: motion and extrapolation on the FMI grid, the predictors of a 512 x 512 cycle.
+noinst_PROGRAMS += bench/bench_extrap
+bench_bench_extrap_LDADD = libradnow.la
