@@ -172,6 +172,11 @@ enum rn_status rn_cycle_config_load(struct rn_cycle_config *cc, const struct rn_
   return RN_OK;
 }
 
+int rn_cycle_inputs_needed(const struct rn_cycle_config *cc)
+{
+  return rn_seam_inputs_needed(cc);
+}
+
 /* ---- stage timing ----------------------------------------------------- */
 
 struct timer {

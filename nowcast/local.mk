@@ -18,6 +18,6 @@ libradnow_la_SOURCES += nowcast/lock.c nowcast/state.c nowcast/inputs.c nowcast/
 pkginclude_HEADERS += include/radnow/lock.h include/radnow/state.h include/radnow/inputs.h \
 	include/radnow/cycle.h
 noinst_HEADERS += nowcast/cycle_seams.h
-radnow_SOURCES += nowcast/cmd_run.c
+radnow_SOURCES += nowcast/cmd_run.c nowcast/cmd_demo.c
 # cmd_run calls HDF5 itself (H5dont_atexit).
 radnow_LDADD += $(HDF5_LIBS)

@@ -37,3 +37,5 @@ TESTS += tests/ops/conf_example.sh
 EXTRA_DIST += tests/ops/conf_example.sh
 TESTS += tests/ops/cycle_helchteren.sh
 EXTRA_DIST += tests/ops/cycle_helchteren.sh
+TESTS += tests/ops/demo.sh
+EXTRA_DIST += tests/ops/demo.sh

@@ -51,6 +51,8 @@ struct rn_cycle_config {
 };
 
 enum rn_status rn_cycle_config_load(struct rn_cycle_config *cc, const struct rn_config *cfg);
+/* Input frames a cycle selects: the largest need of the configured predictors. */
+int rn_cycle_inputs_needed(const struct rn_cycle_config *cc);
 
 struct rn_stage_time {
   char name[32];
