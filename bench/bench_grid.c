@@ -143,7 +143,7 @@ int main(int argc, char **argv)
       omp_set_num_threads(nt);
 #endif
       rn_p2g_options_init(&opt);
-      rn_product_parse(products[p], &opt);
+      rn_p2g_product_parse(products[p], &opt);
       for (int warm = 0; warm < 2; warm++) {
         struct rn_lut_cache *cache = rn_lut_cache_new(NULL, 0);
         double dummy;

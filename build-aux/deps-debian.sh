@@ -19,6 +19,7 @@ packages="
   python3 python3-numpy python3-netcdf4 python3-h5py python3-torch
   clang libclang-rt-14-dev
   hyperfine
+  jq
 "
 
 missing=

@@ -31,9 +31,8 @@ struct cf {
   int dim_time, dim_range;
 };
 
-__attribute__((format(printf, 3, 4))) static enum rn_status fail(enum rn_status st,
-                                                                 const struct cf *c,
-                                                                 const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static enum rn_status
+fail(enum rn_status st, const struct cf *c, const char *fmt, ...)
 {
   char msg[512];
   va_list ap;
@@ -60,8 +59,7 @@ static int double_att(int nc, int var, const char *name, double *v)
 {
   size_t len;
   nc_type t;
-  if (nc_inq_att(nc, var, name, &t, &len) != NC_NOERR || len < 1 || t == NC_CHAR ||
-      t == NC_STRING)
+  if (nc_inq_att(nc, var, name, &t, &len) != NC_NOERR || len < 1 || t == NC_CHAR || t == NC_STRING)
     return 0;
   if (len == 1)
     return nc_get_att_double(nc, var, name, v) == NC_NOERR;
@@ -163,8 +161,8 @@ static int site_value(const struct cf *c, const char *name, double *v)
   if (nc_inq_varid(c->nc, name, &id) || nc_inq_varndims(c->nc, id, &nd))
     return 0;
   size_t start[1] = {0}, count[1] = {1};
-  return (nd == 0 ? nc_get_var_double(c->nc, id, v) : nc_get_vara_double(c->nc, id, start, count, v)) ==
-         NC_NOERR;
+  return (nd == 0 ? nc_get_var_double(c->nc, id, v)
+                  : nc_get_vara_double(c->nc, id, start, count, v)) == NC_NOERR;
 }
 
 struct field {
@@ -201,8 +199,8 @@ static int list_fields(const struct cf *c, struct field *f, int max)
     int nd, dims[NC_MAX_VAR_DIMS];
     nc_type t;
     char std[256];
-    if (nc_inq_var(c->nc, v, f[n].name, &t, &nd, dims, NULL) || nd != 2 ||
-        dims[0] != c->dim_time || dims[1] != c->dim_range || t == NC_CHAR || t == NC_STRING)
+    if (nc_inq_var(c->nc, v, f[n].name, &t, &nd, dims, NULL) || nd != 2 || dims[0] != c->dim_time ||
+        dims[1] != c->dim_range || t == NC_CHAR || t == NC_STRING)
       continue;
     f[n].var = v;
     f[n].scale = 1;
@@ -214,10 +212,14 @@ static int list_fields(const struct cf *c, struct field *f, int max)
     if (!f[n].has_fill) {
       /* netCDF's default fill value of the type marks unwritten values. */
       f[n].has_fill = 1;
-      f[n].fill = t == NC_FLOAT ? NC_FILL_FLOAT : t == NC_DOUBLE ? NC_FILL_DOUBLE
-                : t == NC_SHORT ? NC_FILL_SHORT : t == NC_INT ? NC_FILL_INT
-                : t == NC_BYTE ? NC_FILL_BYTE : t == NC_UBYTE ? NC_FILL_UBYTE
-                : t == NC_USHORT ? NC_FILL_USHORT : NC_FILL_DOUBLE;
+      f[n].fill = t == NC_FLOAT    ? NC_FILL_FLOAT
+                  : t == NC_DOUBLE ? NC_FILL_DOUBLE
+                  : t == NC_SHORT  ? NC_FILL_SHORT
+                  : t == NC_INT    ? NC_FILL_INT
+                  : t == NC_BYTE   ? NC_FILL_BYTE
+                  : t == NC_UBYTE  ? NC_FILL_UBYTE
+                  : t == NC_USHORT ? NC_FILL_USHORT
+                                   : NC_FILL_DOUBLE;
     }
     const char *q = text_att(c->nc, v, "standard_name", std, sizeof std) ? odim_name(std) : NULL;
     int taken = 0;
@@ -232,8 +234,9 @@ static int list_fields(const struct cf *c, struct field *f, int max)
 /* The reflectivity field to read when none is asked for. */
 static int default_field(const struct field *f, int n)
 {
-  static const char *const names[] = {"DBZH", "DBZ", "reflectivity", "reflectivity_horizontal",
-                                      "corrected_reflectivity", "TH", NULL};
+  static const char *const names[] = {
+      "DBZH", "DBZ", "reflectivity", "reflectivity_horizontal", "corrected_reflectivity",
+      "TH",   NULL};
   for (int p = 0; names[p]; p++)
     for (int i = 0; i < n; i++)
       if (strcmp(f[i].name, names[p]) == 0 || strcmp(f[i].quantity, names[p]) == 0)
@@ -241,7 +244,10 @@ static int default_field(const struct field *f, int n)
   return -1;
 }
 
-static int ends_with_km(const char *units) { return strcmp(units, "km") == 0 || strcmp(units, "kilometers") == 0; }
+static int ends_with_km(const char *units)
+{
+  return strcmp(units, "km") == 0 || strcmp(units, "kilometers") == 0;
+}
 
 static enum rn_status cf_read(const char *path, const struct rn_ingest_options *opt,
                               struct rn_radar_data *out)
@@ -291,7 +297,8 @@ static enum rn_status cf_read(const char *path, const struct rn_ingest_options *
     st = fail(RN_EFORMAT, &c, "zero rays");
     goto out;
   }
-  if ((st = read_1d(&c, "azimuth", c.nrays, &az)) || (st = read_1d(&c, "elevation", c.nrays, &elev)))
+  if ((st = read_1d(&c, "azimuth", c.nrays, &az)) ||
+      (st = read_1d(&c, "elevation", c.nrays, &elev)))
     goto out;
   if (read_1d(&c, "fixed_angle", nsweeps, &fixed)) {
     free(fixed);
@@ -310,7 +317,8 @@ static enum rn_status cf_read(const char *path, const struct rn_ingest_options *
     }
   }
   site_value(&c, "altitude", &vol->height);
-  if (!(text_var(c.nc, "time_coverage_start", text, sizeof text) && !rn_time_parse(text, &vol->time)) &&
+  if (!(text_var(c.nc, "time_coverage_start", text, sizeof text) &&
+        !rn_time_parse(text, &vol->time)) &&
       !(text_att(c.nc, NC_GLOBAL, "time_coverage_start", text, sizeof text) &&
         !rn_time_parse(text, &vol->time))) {
     /* time units "seconds since YYYY-mm-ddTHH:MM:SSZ" + time[0] */
@@ -338,7 +346,8 @@ static enum rn_status cf_read(const char *path, const struct rn_ingest_options *
   nfields = list_fields(&c, fields, MAX_FIELDS);
   if (opt->quantity) {
     for (int i = 0; i < nfields && chosen < 0; i++)
-      if (strcmp(fields[i].name, opt->quantity) == 0 || strcmp(fields[i].quantity, opt->quantity) == 0)
+      if (strcmp(fields[i].name, opt->quantity) == 0 ||
+          strcmp(fields[i].quantity, opt->quantity) == 0)
         chosen = i;
   } else {
     chosen = default_field(fields, nfields);
@@ -386,7 +395,8 @@ static enum rn_status cf_read(const char *path, const struct rn_ingest_options *
     }
     sw->elevation = fixed && isfinite(fixed[s]) && fabs(fixed[s]) < 1e3 ? fixed[s] : el / nr;
     sw->first_gate = range[0] * km;
-    sw->gate_spacing = c.ngates > 1 ? (range[c.ngates - 1] - range[0]) * km / (double)(c.ngates - 1) : 0;
+    sw->gate_spacing =
+        c.ngates > 1 ? (range[c.ngates - 1] - range[0]) * km / (double)(c.ngates - 1) : 0;
     sw->start_time = sw->end_time = vol->time;
     free(buf);
     buf = rn_malloc((unsigned long long)nr * c.ngates * sizeof *buf, "field");

@@ -54,15 +54,22 @@ enum rn_status rn_h5_read_2d(hid_t dset, const char *file, const char *obj, enum
 
 /* A 2-D dataset read in two steps so that decompression can run on several
  * threads: rn_h5_fetch_2d makes the HDF5 calls (HDF5 is not thread-safe) and,
- * when the dataset is one deflated chunk, only takes the compressed bytes;
- * rn_h5_decode_2d (no HDF5 calls) inflates them. Other layouts are read
+ * when the dataset is chunked and only deflated, takes just the compressed
+ * chunks; rn_h5_decode_2d (no HDF5 calls; chunks in parallel unless called
+ * from a parallel region) inflates them into place. Other layouts are read
  * completely by the fetch. */
+struct rn_h5_chunk {
+  size_t row, col;       /* offset of the chunk */
+  unsigned char *packed; /* zlib stream */
+  size_t size;
+};
 struct rn_h5_block {
   enum rn_h5_num type;
   size_t rows, cols;
-  void *values;          /* rows x cols of type, after decoding */
-  unsigned char *packed; /* zlib stream still to inflate, or NULL */
-  size_t packed_size;
+  void *values;                /* rows x cols of type, after decoding */
+  size_t chunk_rows, chunk_cols;
+  struct rn_h5_chunk *chunks;  /* still to inflate, or NULL */
+  size_t nchunks;
 };
 enum rn_status rn_h5_fetch_2d(hid_t dset, const char *file, const char *obj,
                               struct rn_h5_block *b);

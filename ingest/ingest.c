@@ -6,26 +6,29 @@
 
 #include "reader.h"
 
+/* Probing order matters only where formats nest (HDF5 underlies ODIM,
+ * KNMI and NetCDF-4); each probe is specific enough to say no to others. */
+extern const struct rn_reader rn_reader_odim;
+extern const struct rn_reader rn_reader_knmi;
+extern const struct rn_reader rn_reader_cfradial;
+extern const struct rn_reader rn_reader_hdf5_other;
+extern const struct rn_reader rn_reader_raster;
 extern const struct rn_reader rn_reader_nexrad;
 extern const struct rn_reader rn_reader_cinrad_std;
 extern const struct rn_reader rn_reader_cinrad_cc;
 extern const struct rn_reader rn_reader_cinrad_legacy;
 
-/* Probing order matters only where formats nest (HDF5 underlies ODIM,
- * KNMI and NetCDF-4); each probe is specific enough to say no to others. */
-extern const struct rn_reader rn_reader_odim;
-extern const struct rn_reader rn_reader_cfradial;
-extern const struct rn_reader rn_reader_hdf5_other;
-
 static const struct rn_reader *const readers[] = {
     NULL, /* readers are added here, one line each */
     &rn_reader_odim,
+    &rn_reader_knmi,
     &rn_reader_cfradial,
     &rn_reader_hdf5_other, /* last of the HDF5-based formats */
     &rn_reader_nexrad,
     &rn_reader_cinrad_std,
     &rn_reader_cinrad_cc,
     &rn_reader_cinrad_legacy,
+    &rn_reader_raster,     /* GDAL: last, it knows many formats */
 };
 
 void rn_ingest_options_init(struct rn_ingest_options *opt)

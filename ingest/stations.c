@@ -208,31 +208,22 @@ enum rn_status rn_site_for_file(const char *path, const char *file_code,
   if (!have_code)
     return rn_error(RN_EUSAGE,
                     "%s: the file has no site coordinates and its name holds no station code "
-                    "(like Z9396): give --site LAT,LON,HEIGHT",
+                    "(like Z9396): give the site (--site LAT,LON,HEIGHT, or [input] site)",
                     what);
   table = rn_stations_path(opt ? opt->stations : NULL);
   if (!table)
     return rn_error(RN_EUSAGE,
                     "%s: the file has no site coordinates and no station table was found for "
-                    "station %s: give --site LAT,LON,HEIGHT or set RADNOW_STATIONS",
+                    "station %s: give the site (--site LAT,LON,HEIGHT, or [input] site) or set "
+                    "RADNOW_STATIONS",
                     what, code);
   st = rn_stations_lookup(table, code, site);
   if (st == RN_ENOTFOUND)
     return rn_error(RN_EUSAGE,
                     "%s: the file has no site coordinates and station %s is not in %s: give "
-                    "--site LAT,LON,HEIGHT",
+                    "the site (--site LAT,LON,HEIGHT, or [input] site)",
                     what, code, table);
   if (st)
     return rn_error_prefix(st, "%s", what);
   return RN_OK;
-}
-
-void rn_ingest_options_config(struct rn_ingest_options *opt, const struct rn_config *cfg)
-{
-  const char *s = rn_config_get(cfg, "ingest", "site");
-  if (s && *s)
-    opt->site = s;
-  s = rn_config_get(cfg, "ingest", "stations");
-  if (s && *s)
-    opt->stations = s;
 }

@@ -38,7 +38,8 @@ static int print_devices(void)
 
 static void usage(FILE *out)
 {
-  fprintf(out, "usage: radnow info [--json] [--quantity Q] [--site LAT,LON,HEIGHT] [--stations CSV] FILE...\n"
+  fprintf(out, "usage: radnow info [--json] [--quantity Q] [--site LAT,LON,HEIGHT] [--stations "
+               "CSV] FILE...\n"
                "       radnow info --devices\n"
                "Describes radar files: format, site, time, sweeps or grid. --quantity chooses\n"
                "the moment whose maximum is reported (default DBZH, then TH).\n");
@@ -106,8 +107,9 @@ static void print_text(const char *path, const struct rn_radar_data *d, const ch
 {
   char t[32], tn[32];
   printf("%s\n", path);
-  printf("  format:    %s%s%s%s\n", d->kind == RN_DATA_VOLUME && d->vol.format[0] ? d->vol.format : d->format, d->version[0] ? " (" : "", d->version,
-         d->version[0] ? ")" : "");
+  printf("  format:    %s%s%s%s\n",
+         d->kind == RN_DATA_VOLUME && d->vol.format[0] ? d->vol.format : d->format,
+         d->version[0] ? " (" : "", d->version, d->version[0] ? ")" : "");
   printf("  object:    %s\n", d->object);
   if (d->kind == RN_DATA_VOLUME) {
     const struct rn_volume *v = &d->vol;
@@ -123,8 +125,8 @@ static void print_text(const char *path, const struct rn_radar_data *d, const ch
            "first_gate", "max_dbz", "quantities");
     for (int s = 0; s < v->nsweeps; s++) {
       const struct rn_sweep *sw = &v->sweeps[s];
-      printf("    %2d %7.2f %6d %6d %10.1f %11.1f %8.1f  ", s, sw->elevation, sw->nrays,
-             sw->ngates, sw->gate_spacing, sw->first_gate, sweep_max(sw, want));
+      printf("    %2d %7.2f %6d %6d %10.1f %11.1f %8.1f  ", s, sw->elevation, sw->nrays, sw->ngates,
+             sw->gate_spacing, sw->first_gate, sweep_max(sw, want));
       for (int m = 0; m < sw->nmoments; m++)
         printf("%s%s", m ? " " : "", sw->moments[m].quantity);
       printf("\n");

@@ -11,14 +11,18 @@
  *   --forecast-frames NAME=DIR    the same for every cycle below DIR: each
  *                                 sub-folder whose name carries a YYYYmmddHHMM
  *                                 stamp is the cycle issued at that time
- *   --persistence                 also score persistence: the observation at
- *                                 each reference time, for every (reference
- *                                 time, lead) the other forecasts have
+ *                                 (the products folder of radnow run); in a
+ *                                 folder, the files named NAME_* when there
+ *                                 are such, else every *.nc
+ *   --persistence                 also score persistence ("obs-persistence"):
+ *                                 the observation at each reference time, for
+ *                                 every (reference time, lead) of the others
  * Observations (--obs FILE_OR_DIR...) are frame files, or gridded files any
  * reader understands, on the forecast grid. A forecast whose valid time has
  * no observation is counted as missing and listed in the report. */
 #include <radnow/config.h>
 #include <radnow/forecast.h>
+#include <radnow/gridding.h>
 #include <radnow/ingest.h>
 #include <radnow/log.h>
 #include <radnow/utctime.h>
@@ -34,19 +38,36 @@
 
 #include "commands.h"
 
+/* The built-in baseline's name: apart from a predictor called persistence. */
+#define PERSISTENCE "obs-persistence"
+
 static void usage(FILE *out)
 {
   fprintf(out,
           "usage: radnow verify [-c CONF] --forecast FILE_OR_DIR... --obs FILE_OR_DIR...\n"
           "                     [--forecast-frames NAME[@YYYYmmddHHMM]=DIR]... [--persistence]\n"
           "                     [--thresholds 30,40,50] [--scales 1,3,9,27] [--out DIR]\n"
-          "                     [--title TEXT] [--no-ssim]\n"
+          "                     [--time-tolerance SECONDS] [--title TEXT] [--no-ssim]\n"
           "\n"
           "Scores forecasts against observations at their valid times: contingency scores\n"
           "(POD, FAR, CSI, bias, ETS, HSS) per lead and pooled, FSS, MAE/RMSE, MSE/SSIM/PSNR\n"
           "on the papers' [0,1] scale, and ensemble scores. Writes DIR/scores.csv,\n"
           "DIR/scores.json and DIR/report.html (default DIR: verification).\n"
-          "Configuration section [verify]: thresholds, scales, out, title, ssim.\n");
+          "\n"
+          "  --forecast            CF forecast files (radnow run), folders searched for *.nc\n"
+          "  --forecast-frames     frame files as the forecasts of predictor NAME issued at\n"
+          "                        YYYYmmddHHMM (each frame's time is its valid time), or\n"
+          "                        without @: every sub-folder of DIR named with a time stamp\n"
+          "                        is one cycle issued at that time; files named NAME_* when\n"
+          "                        there are such, else every *.nc\n"
+          "  --persistence         also score the observation at each reference time, as\n"
+          "                        predictor obs-persistence\n"
+          "  --obs                 frame files on the forecast grid, or radar files of any\n"
+          "                        format, gridded onto the forecast grid with the [grid]\n"
+          "                        options of CONF (files of one time are composited)\n"
+          "  --time-tolerance      seconds between a valid time and the nearest observation\n"
+          "                        that still matches (60)\n"
+          "Configuration [verify]: thresholds, scales, out, title, ssim, time_tolerance.\n");
 }
 
 /* ---- lists of paths ------------------------------------------------------ */
@@ -131,48 +152,61 @@ static enum rn_status expand(const char *path, const char *suffix, struct paths 
 
 /* ---- observations: a time index and a small cache ------------------------ */
 
+/* Observation files are frame files (used as they are, on the forecast grid)
+ * or raw radar files of any format the readers know: polar volumes are
+ * gridded onto the forecast grid with the [grid] options (product, method,
+ * beam model; the grid itself is the forecast's), gridded files resampled
+ * onto it, and several files of one time composited. */
 struct obs_entry {
   rn_time time;
   int order; /* position on the command line: the first of equal times wins */
+  int raw;   /* not a frame file */
   const char *path;
 };
+
+#define OBS_CACHE 48
 
 struct obs_set {
   struct paths files;
   struct obs_entry *e;
   int n;
+  struct rn_gridding_options gopt;
+  struct rn_lut_cache *luts;
+  int tolerance; /* seconds between a valid time and the observation matched to it */
   struct {
     rn_time time;
     struct rn_frame frame;
     unsigned long used;
-  } cache[48];
+  } cache[OBS_CACHE];
   int ncache;
   unsigned long tick;
 };
 
-/* A gridded observation from a frame file or any gridded format the readers know. */
-static enum rn_status load_obs_file(const char *path, struct rn_frame *f)
+/* Is path a frame file? Its time then, or else the time of the raw file. */
+static enum rn_status obs_probe(struct obs_set *o, const char *path, rn_time *t, int *raw)
 {
+  struct rn_frame f;
   struct rn_ingest_options opt;
   struct rn_radar_data d;
-  enum rn_status st = rn_frame_read(f, path);
   char first[512];
+  enum rn_status st = rn_frame_read(&f, path);
+  if (st == RN_OK) {
+    *t = f.time;
+    *raw = 0;
+    rn_frame_free(&f);
+    return RN_OK;
+  }
   if (st != RN_EFORMAT)
     return st;
   snprintf(first, sizeof first, "%s", rn_errmsg());
   rn_ingest_options_init(&opt);
+  opt.quantity = o->gopt.quantity[0] ? o->gopt.quantity : NULL;
+  opt.encoding = o->gopt.encoding[0] ? o->gopt.encoding : NULL;
   st = rn_ingest_read(path, &opt, &d);
-  if (st) /* neither: the frame reader's message says more about a .nc */
+  if (st) /* neither: for a .nc the frame reader's message says more */
     return has_suffix(path, ".nc") ? rn_error(RN_EFORMAT, "%s", first) : st;
-  if (d.kind != RN_DATA_GRID) {
-    rn_radar_data_free(&d);
-    return rn_error(RN_EUNSUPPORTED,
-                    "verify: %s: a polar %s volume; observations must be gridded frames "
-                    "(grid the volumes first)",
-                    path, d.format);
-  }
-  *f = d.frame;
-  memset(&d.frame, 0, sizeof d.frame);
+  *t = d.kind == RN_DATA_VOLUME ? d.vol.time : d.frame.time;
+  *raw = 1;
   rn_radar_data_free(&d);
   return RN_OK;
 }
@@ -191,62 +225,158 @@ static enum rn_status obs_index(struct obs_set *o)
   if (!o->e)
     return rn_error(RN_ENOMEM, "verify: out of memory");
   for (int i = 0; i < o->files.n; i++) {
-    rn_time t;
-    if (rn_time_from_filename(o->files.v[i], &t) != 0) {
-      /* no time stamp in the name: read the file for its time */
-      struct rn_frame f;
-      enum rn_status st = load_obs_file(o->files.v[i], &f);
+    rn_time t, named;
+    int raw;
+    enum rn_status st;
+    /* frame files named with their time are not opened until needed */
+    if (has_suffix(o->files.v[i], ".nc") && rn_time_from_filename(o->files.v[i], &named) == 0) {
+      t = named;
+      raw = -1; /* decided when read */
+    } else {
+      st = obs_probe(o, o->files.v[i], &t, &raw);
       if (st)
         return st;
-      t = f.time;
-      rn_frame_free(&f);
     }
     o->e[o->n].time = t;
     o->e[o->n].order = i;
+    o->e[o->n].raw = raw;
     o->e[o->n].path = o->files.v[i];
     o->n++;
   }
   qsort(o->e, (size_t)o->n, sizeof *o->e, cmp_obs);
-  for (int i = 1; i < o->n; i++)
-    if (o->e[i].time == o->e[i - 1].time) {
-      char iso[32];
-      rn_log_warn("verify: %s and %s are both observations of %s; using the first",
-                  o->e[i - 1].path, o->e[i].path, rn_time_iso(o->e[i].time, iso));
-    }
   return RN_OK;
 }
 
-static const struct obs_entry *obs_find(const struct obs_set *o, rn_time t)
+/* The entries of the observation time nearest to t within the tolerance:
+ * *first and *count (0 when none). */
+static void obs_find(const struct obs_set *o, rn_time t, int *first, int *count)
 {
-  int lo = 0, hi = o->n - 1;
-  while (lo <= hi) {
+  int lo = 0, hi = o->n, best = -1;
+  rn_time bt = 0;
+  while (lo < hi) { /* first entry with time >= t - tolerance */
     int mid = (lo + hi) / 2;
-    if (o->e[mid].time < t)
+    if (o->e[mid].time < t - o->tolerance)
       lo = mid + 1;
-    else if (o->e[mid].time > t || (mid > 0 && o->e[mid - 1].time == t))
-      hi = mid - 1;
     else
-      return &o->e[mid];
+      hi = mid;
   }
-  return NULL;
+  for (int i = lo; i < o->n && o->e[i].time <= t + o->tolerance; i++) {
+    rn_time d = o->e[i].time > t ? o->e[i].time - t : t - o->e[i].time;
+    if (best < 0 || d < (bt > t ? bt - t : t - bt)) {
+      best = i;
+      bt = o->e[i].time;
+    }
+  }
+  *first = best < 0 ? 0 : best;
+  *count = 0;
+  while (best >= 0 && best + *count < o->n && o->e[best + *count].time == bt)
+    (*count)++;
+}
+
+/* Raw files of one time onto grid g: read, grid or resample, composite. */
+static enum rn_status obs_grid_raw(struct obs_set *o, struct obs_entry *e, int n,
+                                   const struct rn_grid *g, struct rn_frame *out)
+{
+  struct rn_gridding_options opt = o->gopt;
+  struct rn_ingest_options io;
+  struct rn_radar_data *d = calloc((size_t)n, sizeof *d);
+  int nread = 0;
+  enum rn_status st = RN_OK;
+  if (!d)
+    return rn_error(RN_ENOMEM, "verify: out of memory");
+  if (fabs(g->dx - g->dy) > 1e-9 * g->dx) {
+    free(d);
+    return rn_error(RN_EUNSUPPORTED, "verify: %s: the forecast grid has pixels of %g x %g; "
+                    "raw observations are gridded onto square pixels only", e->path, g->dx, g->dy);
+  }
+  /* the target is the forecast grid */
+  snprintf(opt.crs, sizeof opt.crs, "%s", g->crs_wkt);
+  opt.res = g->dx;
+  opt.have_extent = 1;
+  opt.extent[0] = g->xmin;
+  opt.extent[1] = g->ymax - g->ny * g->dy;
+  opt.extent[2] = g->xmin + g->nx * g->dx;
+  opt.extent[3] = g->ymax;
+  opt.grid_set = 1;
+  rn_ingest_options_init(&io);
+  io.quantity = opt.quantity[0] ? opt.quantity : NULL;
+  io.encoding = opt.encoding[0] ? opt.encoding : NULL;
+  for (int i = 0; i < n && !st; i++) {
+    if (e[i].raw == 0)
+      continue; /* a frame file of the same time: the first one is used above */
+    st = rn_ingest_read(e[i].path, &io, &d[nread]);
+    if (!st)
+      nread++;
+  }
+  if (!st)
+    st = rn_gridding_run_data(&opt, d, nread, o->luts, out);
+  if (!st && !rn_grid_same(&out->grid, g)) {
+    rn_frame_free(out);
+    st = rn_error(RN_EINTERNAL, "verify: %s: gridded onto %d x %d, not the forecast grid %d x %d",
+                  e->path, out->grid.nx, out->grid.ny, g->nx, g->ny);
+  }
+  if (!st)
+    out->time = e->time; /* the composite takes the latest time; the nominal one counts */
+  for (int i = 0; i < nread; i++)
+    rn_radar_data_free(&d[i]);
+  free(d);
+  return st;
 }
 
 /* The observation at time t on grid g: *f NULL when there is none. */
 static enum rn_status obs_get(struct obs_set *o, rn_time t, const struct rn_grid *g,
                               const char *fc_path, const struct rn_frame **f)
 {
-  const struct obs_entry *e = obs_find(o, t);
-  int slot = -1;
+  int first, count, slot = -1;
+  struct obs_entry *e;
+  struct rn_frame fr;
   char iso[32], iso2[32];
   enum rn_status st;
   *f = NULL;
-  if (!e)
+  obs_find(o, t, &first, &count);
+  if (count == 0)
     return RN_OK;
+  e = &o->e[first];
+  t = e->time; /* the observation's own time */
   for (int i = 0; i < o->ncache; i++)
-    if (o->cache[i].time == t)
+    if (o->cache[i].time == t && (e->raw != 1 || rn_grid_same(&o->cache[i].frame.grid, g)))
       slot = i;
   if (slot < 0) {
-    if (o->ncache < (int)(sizeof o->cache / sizeof o->cache[0])) {
+    memset(&fr, 0, sizeof fr);
+    st = e->raw == 1 ? RN_EFORMAT : rn_frame_read(&fr, e->path);
+    if (st == RN_OK) {
+      e->raw = 0;
+      /* names carry minutes, files may carry seconds */
+      if (fr.time < t || fr.time - t > 59) {
+        rn_time inside = fr.time;
+        rn_frame_free(&fr);
+        return rn_error(RN_EFORMAT, "verify: %s: the time in the file (%s) differs from the "
+                        "one in its name (%s)", e->path, rn_time_iso(inside, iso),
+                        rn_time_iso(t, iso2));
+      }
+      for (int i = 1; i < count; i++)
+        if (o->e[first + i].raw != 1)
+          rn_log_warn("verify: %s and %s are both observations of %s; using the first", e->path,
+                      o->e[first + i].path, rn_time_iso(t, iso));
+    } else if (st == RN_EFORMAT) {
+      /* not a frame file: a raw radar file, gridded with the others of its time */
+      int raw = 0;
+      rn_time rt;
+      for (int i = 0; i < count && !raw; i++)
+        raw = o->e[first + i].raw == 1;
+      if (!raw) {
+        st = obs_probe(o, e->path, &rt, &raw); /* a .nc that is not a frame */
+        if (st)
+          return st;
+        e->raw = 1;
+      }
+      st = obs_grid_raw(o, e, count, g, &fr);
+      if (st)
+        return st;
+    } else {
+      return st;
+    }
+    if (o->ncache < OBS_CACHE) {
       slot = o->ncache++;
     } else {
       slot = 0;
@@ -255,30 +385,21 @@ static enum rn_status obs_get(struct obs_set *o, rn_time t, const struct rn_grid
           slot = i;
       rn_frame_free(&o->cache[slot].frame);
     }
-    st = load_obs_file(e->path, &o->cache[slot].frame);
-    if (st) {
-      o->cache[slot] = o->cache[--o->ncache];
-      return st;
-    }
-    if (o->cache[slot].frame.time != t) {
-      rn_time inside = o->cache[slot].frame.time;
-      rn_frame_free(&o->cache[slot].frame);
-      o->cache[slot] = o->cache[--o->ncache];
-      return rn_error(RN_EFORMAT, "verify: %s: the time in the file (%s) differs from the one "
-                      "in its name (%s)", e->path, rn_time_iso(inside, iso), rn_time_iso(t, iso2));
-    }
-    rn_frame_floor(&o->cache[slot].frame);
+    o->cache[slot].frame = fr;
     o->cache[slot].time = t;
+    rn_frame_floor(&o->cache[slot].frame);
   }
   o->cache[slot].used = ++o->tick;
   if (!rn_grid_same(&o->cache[slot].frame.grid, g)) {
     const struct rn_grid *a = &o->cache[slot].frame.grid;
+    int same_geometry = a->nx == g->nx && a->ny == g->ny && fabs(a->dx - g->dx) < 1e-9 &&
+                        fabs(a->dy - g->dy) < 1e-9 && fabs(a->xmin - g->xmin) < 1e-6 &&
+                        fabs(a->ymax - g->ymax) < 1e-6;
     return rn_error(RN_EFORMAT,
                     "verify: %s: grid %d x %d of %g x %g at (%.1f, %.1f) differs from the grid "
                     "of forecast %s: %d x %d of %g x %g at (%.1f, %.1f)%s",
                     e->path, a->nx, a->ny, a->dx, a->dy, a->xmin, a->ymax, fc_path, g->nx, g->ny,
-                    g->dx, g->dy, g->xmin, g->ymax,
-                    a->nx == g->nx && a->ny == g->ny && a->dx == g->dx ? " (or another CRS)" : "");
+                    g->dx, g->dy, g->xmin, g->ymax, same_geometry ? " in another CRS" : "");
   }
   *f = &o->cache[slot].frame;
   return RN_OK;
@@ -290,6 +411,7 @@ static void obs_free(struct obs_set *o)
     rn_frame_free(&o->cache[i].frame);
   free(o->e);
   paths_free(&o->files);
+  rn_lut_cache_free(o->luts);
 }
 
 /* ---- forecasts ----------------------------------------------------------- */
@@ -332,6 +454,29 @@ static void sources_free(struct sources *s)
   free(s->v);
 }
 
+/* Keep the files of a cycle folder whose names begin with "NAME_" when
+ * there are any (a folder may hold the frames of several predictors). */
+static void keep_named(struct paths *files, const char *name)
+{
+  char prefix[80];
+  int n = 0, any = 0;
+  snprintf(prefix, sizeof prefix, "%s_", name);
+  for (int i = 0; i < files->n; i++) {
+    const char *b = strrchr(files->v[i], '/');
+    any |= strncmp(b ? b + 1 : files->v[i], prefix, strlen(prefix)) == 0;
+  }
+  if (!any)
+    return;
+  for (int i = 0; i < files->n; i++) {
+    const char *b = strrchr(files->v[i], '/');
+    if (strncmp(b ? b + 1 : files->v[i], prefix, strlen(prefix)) == 0)
+      files->v[n++] = files->v[i];
+    else
+      free(files->v[i]);
+  }
+  files->n = n;
+}
+
 /* NAME@REFTIME=DIR or NAME=DIR (cycles in time-stamped sub-folders). */
 static enum rn_status add_frame_sources(struct sources *s, const char *spec)
 {
@@ -356,7 +501,10 @@ static enum rn_status add_frame_sources(struct sources *s, const char *spec)
       return RN_ENOMEM;
     snprintf(src->name, sizeof src->name, "%s", name);
     src->reference = ref;
-    return expand(eq + 1, ".nc", &src->files, 0);
+    st = expand(eq + 1, ".nc", &src->files, 0);
+    if (!st)
+      keep_named(&src->files, name);
+    return st;
   }
   {
     struct paths subs = {0};
@@ -386,6 +534,8 @@ static enum rn_status add_frame_sources(struct sources *s, const char *spec)
       snprintf(src->name, sizeof src->name, "%s", name);
       rn_time_from_filename(subs.v[i], &src->reference);
       st = expand(subs.v[i], ".nc", &src->files, 0);
+      if (!st)
+        keep_named(&src->files, name);
       cycles++;
     }
     paths_free(&subs);
@@ -438,7 +588,15 @@ static enum rn_status load_source(const struct source *src, struct rn_forecast *
       rn_frame_free(&f);
       goto fail;
     }
-    fc->lead_seconds[l] = (int)(f.time - src->reference);
+    /* leads in whole minutes: frame times carry the seconds of the scan */
+    fc->lead_seconds[l] = (int)(60 * llround((double)(f.time - src->reference) / 60.0));
+    for (int k = 0; k < l; k++)
+      if (fc->lead_seconds[k] == fc->lead_seconds[l]) {
+        st = rn_error(RN_EFORMAT, "verify: %s and %s: two frames of %s at lead %d min",
+                      src->files.v[k], src->files.v[l], src->name, fc->lead_seconds[l] / 60);
+        rn_frame_free(&f);
+        goto fail;
+      }
     memcpy(rn_forecast_field(fc, 0, l), f.dbz,
            (size_t)f.grid.nx * (size_t)f.grid.ny * sizeof(float));
     rn_frame_free(&f);
@@ -508,58 +666,99 @@ static int pair_seen(struct run *r, rn_time ref, int lead)
   return 0;
 }
 
-static enum rn_status score_forecast(struct run *r, const struct rn_forecast *fc, const char *path)
-{
-  const float *members[RN_VERIFY_MAX_MEMBERS];
-  const struct rn_frame *o;
-  enum rn_status st;
-  if (fc->nmembers > RN_VERIFY_MAX_MEMBERS)
-    return rn_error(RN_EUNSUPPORTED, "verify: %s: %d members, at most %d", path, fc->nmembers,
+/* Score every lead of a forecast that has an observation (LEAD_CHUNK at a
+ * time, a lead per thread); count the others as missing. */
+#define LEAD_CHUNK 32
+static enum rn_status score_forecast(struct run *r, const struct rn_forecast *fc,
+                                     const char *path) {
+  const int nl = fc->nleads, nm = fc->nmembers;
+  const float **fields = NULL, *const **members = NULL, **obs = NULL, **pers = NULL;
+  const float *const **pmembers = NULL, **pobs = NULL;
+  int *leads = NULL, *pleads = NULL, n = 0, np = 0;
+  enum rn_status st = RN_OK;
+  if (nm > RN_VERIFY_MAX_MEMBERS)
+    return rn_error(RN_EUNSUPPORTED, "verify: %s: %d members, at most %d", path, nm,
                     RN_VERIFY_MAX_MEMBERS);
-  for (int l = 0; l < fc->nleads; l++) {
-    rn_time valid = fc->reference_time + fc->lead_seconds[l];
-    st = obs_get(&r->obs, valid, &fc->grid, path, &o);
-    if (st)
-      return st;
-    if (!o) {
-      st = rn_verify_add_missing(r->v, fc->predictor, fc->lead_seconds[l], valid);
-      r->missing++;
-    } else {
-      for (int m = 0; m < fc->nmembers; m++)
-        members[m] = rn_forecast_field(fc, m, l);
-      st = rn_verify_add(r->v, fc->predictor, fc->lead_seconds[l], members, fc->nmembers, o->dbz,
-                         fc->grid.nx, fc->grid.ny);
-      r->scored++;
-    }
-    if (st)
-      return st;
-    if (r->persistence && !pair_seen(r, fc->reference_time, fc->lead_seconds[l])) {
-      const struct rn_frame *p;
-      st = obs_get(&r->obs, fc->reference_time, &fc->grid, path, &p);
-      if (!st && (!p || !o))
-        st = rn_verify_add_missing(r->v, "persistence", fc->lead_seconds[l], valid);
-      else if (!st)
-        st = rn_verify_add(r->v, "persistence", fc->lead_seconds[l], (const float *const *)&p->dbz,
-                           1, o->dbz, fc->grid.nx, fc->grid.ny);
-      /* o may have been evicted by the lookup of p only if the cache were tiny; it holds 48 */
-      if (st)
-        return st;
-    }
+  fields = malloc((size_t)nl * nm * sizeof *fields);
+  members = malloc((size_t)nl * sizeof *members);
+  obs = malloc((size_t)nl * sizeof *obs);
+  leads = malloc((size_t)nl * sizeof *leads);
+  pers = malloc((size_t)nl * sizeof *pers);
+  pmembers = malloc((size_t)nl * sizeof *pmembers);
+  pobs = malloc((size_t)nl * sizeof *pobs);
+  pleads = malloc((size_t)nl * sizeof *pleads);
+  if (!fields || !members || !obs || !leads || !pers || !pmembers || !pobs || !pleads) {
+    st = rn_error(RN_ENOMEM, "verify: out of memory");
+    goto out;
   }
-  return RN_OK;
+  for (int l0 = 0; l0 < nl && !st; l0 += LEAD_CHUNK) {
+    n = np = 0;
+    for (int l = l0; l < nl && l < l0 + LEAD_CHUNK && !st; l++) {
+      rn_time valid = fc->reference_time + fc->lead_seconds[l];
+      const struct rn_frame *o, *p = NULL;
+      st = obs_get(&r->obs, valid, &fc->grid, path, &o);
+      if (st)
+        break;
+      if (!o) {
+        st = rn_verify_add_missing(r->v, fc->predictor, fc->lead_seconds[l], valid);
+        r->missing++;
+      } else {
+        for (int m = 0; m < nm; m++)
+          fields[(size_t)n * nm + m] = rn_forecast_field(fc, m, l);
+        members[n] = fields + (size_t)n * nm;
+        obs[n] = o->dbz;
+        leads[n++] = fc->lead_seconds[l];
+      }
+      /* persistence: the observation at the reference time, once per (reference, lead) */
+      if (!st && r->persistence && !pair_seen(r, fc->reference_time, fc->lead_seconds[l])) {
+        st = obs_get(&r->obs, fc->reference_time, &fc->grid, path, &p);
+        if (!st && (!p || !o)) {
+          st = rn_verify_add_missing(r->v, PERSISTENCE, fc->lead_seconds[l], valid);
+        } else if (!st) {
+          pers[np] = p->dbz;
+          pmembers[np] = pers + np;
+          pobs[np] = o->dbz;
+          pleads[np++] = fc->lead_seconds[l];
+        }
+      }
+    }
+    /* The observations of a chunk stay in the cache: it holds more frames. */
+    if (!st)
+      st = rn_verify_add_leads(r->v, fc->predictor, n, leads, members, nm, obs, fc->grid.nx,
+                               fc->grid.ny);
+    if (!st)
+      st = rn_verify_add_leads(r->v, PERSISTENCE, np, pleads, pmembers, 1, pobs, fc->grid.nx,
+                               fc->grid.ny);
+    r->scored += n;
+  }
+out:
+  free(fields);
+  free(members);
+  free(obs);
+  free(leads);
+  free(pers);
+  free(pmembers);
+  free(pobs);
+  free(pleads);
+  return st;
 }
 
-static enum rn_status read_config(const char *path, struct rn_verify_options *opt, const char **out,
-                                  const char **title, struct rn_config **cfgp)
+static enum rn_status read_config(const char *path, struct rn_verify_options *opt,
+                                  struct rn_gridding_options *gopt, int *tolerance,
+                                  const char **out, const char **title, struct rn_config **cfgp)
 {
   struct rn_config *cfg = rn_config_new();
   const char *s;
   int ssim;
+  long tol;
   enum rn_status st;
   if (!cfg)
     return RN_ENOMEM;
   *cfgp = cfg;
   st = rn_config_load(cfg, path);
+  if (st)
+    return st;
+  st = rn_gridding_options_load(gopt, cfg);
   if (st)
     return st;
   if ((s = rn_config_get(cfg, "verify", "thresholds")) &&
@@ -571,6 +770,13 @@ static enum rn_status read_config(const char *path, struct rn_verify_options *op
   if (st)
     return st;
   opt->ssim = ssim;
+  st = rn_config_int(cfg, "verify", "time_tolerance", *tolerance, &tol);
+  if (st)
+    return st;
+  if (tol < 0 || tol > 86400)
+    return rn_error(RN_EUSAGE, "%s: [verify] time_tolerance = %ld: want seconds, 0 to 86400",
+                    path, tol);
+  *tolerance = (int)tol;
   *out = rn_config_string(cfg, "verify", "out", *out);
   *title = rn_config_string(cfg, "verify", "title", *title);
   return RN_OK;
@@ -582,7 +788,7 @@ int cmd_verify(int argc, char **argv)
   struct run r;
   struct paths fc_args = {0}, obs_args = {0}, frame_specs = {0};
   const char *conf = NULL, *out = "verification", *title = "radnow verification";
-  const char *cl_out = NULL, *cl_title = NULL, *cl_thr = NULL, *cl_scales = NULL;
+  const char *cl_out = NULL, *cl_title = NULL, *cl_thr = NULL, *cl_scales = NULL, *cl_tol = NULL;
   struct rn_config *cfg = NULL;
   struct progress prog = {0, 0, 0};
   enum rn_status st = RN_OK;
@@ -592,6 +798,8 @@ int cmd_verify(int argc, char **argv)
 
   memset(&r, 0, sizeof r);
   rn_verify_options_init(&opt);
+  rn_gridding_options_init(&r.obs.gopt);
+  r.obs.tolerance = 60;
   /* Options taking several values run until the next option. */
   for (int i = 1; i < argc && !st; i++) {
     const char *a = argv[i];
@@ -626,6 +834,9 @@ int cmd_verify(int argc, char **argv)
     } else if (i + 1 < argc && strcmp(a, "--title") == 0) {
       cl_title = argv[++i];
       continue;
+    } else if (i + 1 < argc && strcmp(a, "--time-tolerance") == 0) {
+      cl_tol = argv[++i];
+      continue;
     } else {
       fprintf(stderr, "radnow verify: unknown option or missing value: %s\n", a);
       return RN_EXIT_USAGE;
@@ -648,11 +859,19 @@ int cmd_verify(int argc, char **argv)
     goto out;
   }
   if (!st && conf)
-    st = read_config(conf, &opt, &out, &title, &cfg);
+    st = read_config(conf, &opt, &r.obs.gopt, &r.obs.tolerance, &out, &title, &cfg);
   if (!st && cl_thr)
     st = rn_verify_parse_thresholds(&opt, cl_thr);
   if (!st && cl_scales)
     st = rn_verify_parse_scales(&opt, cl_scales);
+  if (!st && cl_tol) {
+    char *end;
+    long t = strtol(cl_tol, &end, 10);
+    if (*end || end == cl_tol || t < 0 || t > 86400)
+      st = rn_error(RN_EUSAGE, "--time-tolerance '%s': want seconds, 0 to 86400", cl_tol);
+    else
+      r.obs.tolerance = (int)t;
+  }
   if (no_ssim)
     opt.ssim = 0;
   out = cl_out ? cl_out : out;
@@ -676,6 +895,9 @@ int cmd_verify(int argc, char **argv)
     st = expand(obs_args.v[i], NULL, &r.obs.files, 0);
   if (!st && r.obs.files.n == 0)
     st = rn_error(RN_ENOTFOUND, "verify: no observation files in %s", obs_args.v[0]);
+  if (!st && !(r.obs.luts = rn_lut_cache_new(r.obs.gopt.lut_cache[0] ? r.obs.gopt.lut_cache
+                                                                    : NULL, 0)))
+    st = rn_error(RN_ENOMEM, "verify: out of memory");
   if (!st)
     st = obs_index(&r.obs);
   if (!st && !(r.v = rn_verify_new(&opt)))
@@ -695,7 +917,8 @@ int cmd_verify(int argc, char **argv)
     st = score_forecast(&r, &fc, r.src.v[i].files.v[0]);
     rn_forecast_free(&fc);
     total = total < r.scored + r.missing ? r.scored + r.missing : total;
-    progress(&prog, r.scored + r.missing, i + 1 == r.src.n ? r.scored + r.missing : total, 0);
+    if (i + 1 < r.src.n)
+      progress(&prog, r.scored + r.missing, total, 0);
   }
   if (!st) {
     progress(&prog, r.scored + r.missing, r.scored + r.missing, 1);

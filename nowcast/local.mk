@@ -21,3 +21,8 @@ noinst_HEADERS += nowcast/cycle_seams.h
 radnow_SOURCES += nowcast/cmd_run.c nowcast/cmd_demo.c
 # cmd_run calls HDF5 itself (H5dont_atexit).
 radnow_LDADD += $(HDF5_LIBS)
+# Ensemble mean and exceedance probabilities.
+libradnow_la_SOURCES += nowcast/ensemble.c
+pkginclude_HEADERS += include/radnow/ensemble.h
+TESTS += tests/synth_grid.sh
+EXTRA_DIST += tests/synth_grid.sh

@@ -440,6 +440,7 @@ enum rn_status rn_synth_volume(const struct rn_synth *s, rn_time t, struct rn_vo
     if ((st = rn_sweep_alloc(sw, R, G)) || (st = rn_sweep_add_moment(sw, "DBZH", &dbzh)) ||
         (st = rn_sweep_add_moment(sw, "TH", &th)))
       goto fail;
+    dbzh = &sw->moments[0]; /* adding TH may have moved the array */
     sw->elevation = el;
     sw->first_gate = 0.5 * o->gate;
     sw->gate_spacing = o->gate;

@@ -60,10 +60,28 @@ static const char *set_option(struct rn_gridding_options *o, const char *key, co
     k[i] = key[i] == '-' ? '_' : key[i];
   k[i] = '\0';
 
+  /* An empty value means the default, for the options whose default is "none". */
+  if (!*value) {
+    if (strcmp(k, "crs") == 0)
+      o->crs[0] = '\0';
+    else if (strcmp(k, "center") == 0 || strcmp(k, "centre") == 0)
+      o->have_center = 0;
+    else if (strcmp(k, "extent") == 0)
+      o->have_extent = 0;
+    else if (strcmp(k, "quantity") == 0)
+      o->quantity[0] = '\0';
+    else if (strcmp(k, "encoding") == 0)
+      o->encoding[0] = '\0';
+    else if (strcmp(k, "lut_cache") == 0)
+      o->lut_cache[0] = '\0';
+    else
+      return "empty value";
+    return NULL;
+  }
+
   if (strcmp(k, "crs") == 0) {
     if (copy(o->crs, sizeof o->crs, value))
       return "too long";
-    o->grid_set = 1;
   } else if (strcmp(k, "res") == 0) {
     if (parse_numbers(value, d, 1) || !(d[0] > 0))
       return "not a positive number";
@@ -90,15 +108,13 @@ static const char *set_option(struct rn_gridding_options *o, const char *key, co
     o->center_lat = d[0];
     o->center_lon = d[1];
     o->have_center = 1;
-    o->grid_set = 1;
   } else if (strcmp(k, "extent") == 0) {
     if (parse_numbers(value, o->extent, 4) || !(o->extent[2] > o->extent[0]) ||
         !(o->extent[3] > o->extent[1]))
       return "want XMIN,YMIN,XMAX,YMAX with XMAX > XMIN and YMAX > YMIN";
     o->have_extent = 1;
-    o->grid_set = 1;
   } else if (strcmp(k, "product") == 0) {
-    if (rn_product_parse(value, &o->p2g))
+    if (rn_p2g_product_parse(value, &o->p2g))
       return "want pcappi, cmax or cappi:HEIGHT_M";
   } else if (strcmp(k, "quantity") == 0) {
     if (copy(o->quantity, sizeof o->quantity, value))
@@ -107,7 +123,7 @@ static const char *set_option(struct rn_gridding_options *o, const char *key, co
     if (copy(o->encoding, sizeof o->encoding, value))
       return "too long";
   } else if (strcmp(k, "method") == 0) {
-    if (rn_interp_parse(value, &o->p2g.method))
+    if (rn_p2g_method_parse(value, &o->p2g.method))
       return "want nearest or bilinear";
   } else if (strcmp(k, "max_range") == 0) {
     if (parse_numbers(value, d, 1) || d[0] < 0)
@@ -185,8 +201,13 @@ enum rn_status rn_gridding_make_grid(const struct rn_gridding_options *o,
       lon += in[i].vol.lon;
       nvol++;
     }
-  if (!o->grid_set && n > 0 && nvol == 0 && in[0].kind == RN_DATA_GRID)
+  if (!crs && !o->have_center && !o->have_extent && n > 0 && nvol == 0 &&
+      in[0].kind == RN_DATA_GRID) {
+    if (o->grid_set)
+      rn_log_warn("grid: res and size are not used: the grid is the input's own (give crs, "
+                  "center or extent for another)");
     return rn_grid_copy(g, &in[0].frame.grid);
+  }
   if (o->have_center) {
     lat = o->center_lat;
     lon = o->center_lon;
@@ -242,6 +263,9 @@ enum rn_status rn_gridding_run_data(const struct rn_gridding_options *o,
   for (int i = 0; i < n && !st; i++) {
     struct rn_frame f;
     rn_time t = 0;
+    if (in[i].kind == RN_DATA_VOLUME &&
+        (st = rn_volume_require_ppi(&in[i].vol, in[i].vol.source[0] ? in[i].vol.source : "grid")))
+      break; /* RHI and sector scans do not cover the map */
     if (in[i].kind == RN_DATA_VOLUME) {
       st = rn_polar2grid(&in[i].vol, o->quantity[0] ? o->quantity : NULL, &grid, &o->p2g, cache,
                          &f, range);
@@ -296,8 +320,11 @@ enum rn_status rn_gridding_run(const struct rn_gridding_options *o, const char *
   rn_ingest_options_init(&io);
   io.quantity = o->quantity[0] ? o->quantity : NULL;
   io.encoding = o->encoding[0] ? o->encoding : NULL;
-  for (; nread < n && !st; nread++)
+  for (; nread < n && !st; nread++) {
     st = rn_ingest_read(files[nread], &io, &in[nread]);
+    if (!st && in[nread].kind == RN_DATA_VOLUME)
+      st = rn_volume_require_ppi(&in[nread].vol, files[nread]);
+  }
   if (!st)
     st = rn_gridding_run_data(o, in, n, cache, out);
   for (int i = 0; i < nread; i++)

@@ -23,3 +23,15 @@ EXTRA_DIST += tests/numeric/patch_reshape.bin tests/tools/patch_fixture.py
 # Z-R relation (rain rates to dBZ)
 libradnow_la_SOURCES += preprocess/zr.c
 pkginclude_HEADERS += include/radnow/zr.h
+check_PROGRAMS += tests/unit/test_zr
+tests_unit_test_zr_LDADD = libradnow.la
+TESTS += tests/unit/test_zr
+
+# Geolocation against PROJ's command-line tools (geod, cs2cs), and the frame
+# file as GDAL sees it.
+check_PROGRAMS += tests/tools/grid_probe
+tests_tools_grid_probe_LDADD = libradnow.la
+TESTS += tests/grid_geoloc.sh
+EXTRA_DIST += tests/grid_geoloc.sh
+TESTS += tests/data/grid_cli.sh
+EXTRA_DIST += tests/data/grid_cli.sh

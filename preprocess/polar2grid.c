@@ -19,7 +19,7 @@ void rn_p2g_options_init(struct rn_p2g_options *o)
   o->method = RN_INTERP_NEAREST;
 }
 
-enum rn_status rn_product_parse(const char *s, struct rn_p2g_options *o)
+enum rn_status rn_p2g_product_parse(const char *s, struct rn_p2g_options *o)
 {
   if (strcasecmp(s, "pcappi") == 0) {
     o->product = RN_PRODUCT_PCAPPI;
@@ -51,7 +51,7 @@ const char *rn_p2g_product_name(const struct rn_p2g_options *o, char *buf, size_
   return buf;
 }
 
-enum rn_status rn_interp_parse(const char *s, enum rn_interp *m)
+enum rn_status rn_p2g_method_parse(const char *s, enum rn_interp *m)
 {
   if (strcasecmp(s, "nearest") == 0)
     *m = RN_INTERP_NEAREST;

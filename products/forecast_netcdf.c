@@ -433,7 +433,7 @@ enum rn_status rn_forecast_read(struct rn_forecast *fc, const char *path)
   enum rn_status st = RN_OK;
 
   memset(fc, 0, sizeof *fc);
-  TRY(nc_open(path, NC_NOWRITE, &ncid), "open");
+  TRY(nc_open(path, NC_NOWRITE, &ncid), "cannot open as NetCDF (truncated or not NetCDF?)");
   dv = find_dbz(ncid);
   if (dv < 0) {
     st = rn_error(RN_EFORMAT, "netcdf: %s: no reflectivity variable 'dbz' (not a forecast file)",

@@ -289,7 +289,8 @@ enum rn_status rn_geotiff_write(const struct rn_forecast *fc, int l, enum rn_geo
     return rn_error(RN_EUSAGE, "geotiff: tile size %d: want a multiple of 16, at least 128",
                     opt->blocksize);
 
-  GDALAllRegister();
+  if (GDALGetDriverCount() == 0)
+    GDALAllRegister();
   /* GDAL reports through its handler; keep stderr to our one error line. */
   CPLPushErrorHandler(CPLQuietErrorHandler);
   CPLErrorReset();

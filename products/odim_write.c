@@ -42,7 +42,7 @@ static void failed(struct writer *w, const char *object, const char *what)
 {
   if (w->st)
     return;
-  w->st = rn_error(RN_EWRITE, "odim: %s: %s: cannot write %s", w->path, object, what);
+  w->st = rn_error(RN_EINTERNAL, "odim: %s: %s: HDF5 cannot write %s", w->path, object, what);
 }
 
 static hid_t group(struct writer *w, hid_t parent, const char *name, const char *object)
@@ -236,11 +236,13 @@ enum rn_status rn_odim_write_pvol(const struct rn_volume *vol,
                                   const struct rn_odim_write_options *opt, const char *path)
 {
   struct writer w = {path, RN_OK, -1};
-  char tmp[4096], date[16], time[16], sw_version[64];
+  char date[16], time[16], sw_version[64];
   H5E_auto2_t efunc;
   void *edata;
-  hid_t file = -1, g;
+  hid_t file = -1, fapl = -1, g;
   rn_time t0 = 0, t1 = 0;
+  void *image = NULL;
+  ssize_t size = 0;
   enum rn_status st;
 
   if (!opt || !opt->source || !*opt->source)
@@ -260,18 +262,20 @@ enum rn_status rn_odim_write_pvol(const struct rn_volume *vol,
     if (k == 0 || sw->end_time > t1)
       t1 = sw->end_time;
   }
-  st = rn_publish_begin(path, tmp, sizeof tmp);
-  if (st)
-    return st;
 
-  /* Errors come back as statuses; HDF5's own stack printing stays off. */
+  /* The file is built in memory (HDF5 core driver) and published as one
+   * buffer: a full disk then fails in rn_publish_buffer, which leaves
+   * nothing behind, instead of inside HDF5, whose library state after a
+   * failed close does not survive exit. */
   H5Eget_auto2(H5E_DEFAULT, &efunc, &edata);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   w.gcpl = H5Pcreate(H5P_GROUP_CREATE);
   H5Pset_obj_track_times(w.gcpl, 0);
-  file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  fapl = H5Pcreate(H5P_FILE_ACCESS);
+  H5Pset_fapl_core(fapl, 1 << 20, 0);
+  file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   if (file < 0) {
-    w.st = rn_error(RN_EWRITE, "odim: %s: cannot create the file", path);
+    w.st = rn_error(RN_EINTERNAL, "odim: %s: cannot create the file in memory", path);
     goto out;
   }
   attr_str(&w, file, "Conventions", ODIM_CONVENTIONS, "/");
@@ -307,15 +311,25 @@ enum rn_status rn_odim_write_pvol(const struct rn_volume *vol,
   for (int k = 0; k < vol->nsweeps && !w.st; k++)
     write_sweep(&w, file, k, &vol->sweeps[k], opt->sweeps ? &opt->sweeps[k] : NULL);
 
+  if (!w.st && (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0 ||
+                (size = H5Fget_file_image(file, NULL, 0)) <= 0))
+    w.st = rn_error(RN_EINTERNAL, "odim: %s: cannot assemble the file", path);
+  if (!w.st && !(image = rn_malloc((size_t)size, "ODIM file image")))
+    w.st = RN_ENOMEM;
+  if (!w.st && H5Fget_file_image(file, image, (size_t)size) != size)
+    w.st = rn_error(RN_EINTERNAL, "odim: %s: cannot assemble the file", path);
 out:
-  if (file >= 0 && H5Fclose(file) < 0 && !w.st)
-    w.st = rn_error(RN_EWRITE, "odim: %s: cannot finish the file (disk full?)", path);
+  if (file >= 0)
+    H5Fclose(file);
+  if (fapl >= 0)
+    H5Pclose(fapl);
   H5Pclose(w.gcpl);
   H5Eset_auto2(H5E_DEFAULT, efunc, edata);
   if (w.st) {
-    rn_publish_abort(tmp);
+    free(image);
     return w.st;
   }
-  st = rn_publish_commit(tmp, path);
+  st = rn_publish_buffer(path, image, (size_t)size);
+  free(image);
   return st ? rn_error_prefix(st, "odim") : RN_OK;
 }

@@ -87,6 +87,30 @@ dbzh=$(values "$f" /dataset1/data1/data |
   awk '{ for (i = 1; i <= NF; i++) s += $i } END { print s }')
 [ "$clutter" -gt "$dbzh" ] || fail "TH ($clutter) shows no more echo than DBZH ($dbzh)"
 
+# radnow's own ODIM reader sees what was asked for: sweeps, elevations, site,
+# times, geometry, and the same maximum as h5dump.
+for v in 130000 130600 131200; do
+  "$RADNOW" info --json "$d/a/synth_pvol_20200207${v%00}.h5" >"$d/info.$v.json" ||
+    fail "radnow info cannot read synth_pvol_20200207${v%00}.h5"
+done
+/usr/bin/python3 - "$d" "$max" <<'PY' || fail "radnow info disagrees with the request"
+import json, sys
+d, maxcode = sys.argv[1], int(sys.argv[2])
+for hhmmss in ("130000", "130600", "131200"):
+    i = json.load(open(f"{d}/info.{hhmmss}.json"))
+    assert i["format"] == "ODIM_H5/V2_2" and i["object"] == "PVOL", i["format"]
+    assert (i["lat"], i["lon"], i["height"]) == (51.5, 4.5, 50), (i["lat"], i["lon"], i["height"])
+    t = f"2020-02-07T{hhmmss[:2]}:{hhmmss[2:4]}:00Z"
+    assert i["time"] == t and i["time_from_name"] == t, (i["time"], t)
+    sw = i["sweeps"]
+    assert [s["elevation"] for s in sw] == [0.5, 1.5, 3, 6], [s["elevation"] for s in sw]
+    for s in sw:
+        assert (s["nrays"], s["ngates"], s["gate_spacing"], s["first_gate"]) == (360, 240, 500, 250), s
+        assert s["quantities"] == ["DBZH", "TH"], s["quantities"]
+    if hhmmss == "130600":
+        assert sw[0]["max_dbz"] == 0.5 * maxcode - 32, (sw[0]["max_dbz"], maxcode)
+PY
+
 # truth frames
 t=$d/truth/synth_truth_cappi1500_202002071306.nc
 ncdump -h "$t" >"$d/truth.cdl" || fail "truth frame unreadable"
@@ -118,4 +142,33 @@ expect_error 1 "--start 'yesterday'" "$RADNOW" synth --out "$d/e" --start yester
 [ ! -e "$d/e" ] || fail "a failed synth left $d/e"
 touch "$d/file"
 expect_error 4 "$d/file/x" "$RADNOW" synth --out "$d/file/x" --count 1
+
+# A full disk: exit 4, one line, complete files only. As root a 600 KiB
+# tmpfs (the first volume fits); otherwise RLIMIT_FSIZE of 200 KiB.
+full=$d/full
+mkdir -p "$full"
+mode=ulimit
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=600k radnow-test "$full" 2>/dev/null; then
+  mode=tmpfs
+  trap 'umount "$full"; rm -rf "$d"' EXIT
+fi
+echo "full disk through $mode"
+err=$(if [ $mode = tmpfs ]; then
+        "$RADNOW" synth --out "$full/v" --truth "$full/t" --count 3 --range 120 --elevations 0.5,1.5,3,6
+      else
+        (ulimit -f 400; trap '' XFSZ; exec "$RADNOW" synth --out "$full/v" --truth "$full/t" \
+          --count 3 --range 120 --elevations 0.5,1.5,3,6)
+      fi 2>&1 >/dev/null)
+rc=$?
+[ $rc -eq 4 ] || fail "full disk: exit $rc, expected 4 ($err)"
+[ "$(printf '%s\n' "$err" | grep -c .)" -eq 1 ] || fail "full disk: expected one line: $err"
+printf '%s\n' "$err" | grep -Eq "^radnow: (odim|netcdf): $full/[vt]/synth_.*: (No space left on device|File too large)$" ||
+  fail "full disk: unclear error: $err"
+for f in $(ls -A "$full/v" "$full/t" 2>/dev/null | grep -v ':$' | grep .); do
+  case $f in synth_pvol_*.h5|synth_truth_*.nc) ;; *) fail "full disk left $f" ;; esac
+done
+for f in "$full"/v/*.h5; do
+  [ -f "$f" ] || continue
+  h5dump -A 0 -d /dataset4/data2/data "$f" >/dev/null 2>&1 || fail "$(basename "$f") is incomplete"
+done
 finish

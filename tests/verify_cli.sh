@@ -35,7 +35,7 @@ def get(pred, lead, score, thr="", scale=""):
     assert len(m) == 1, (pred, lead, score, thr, scale, len(m))
     return m[0]
 preds = sorted({r["predictor"] for r in rows})
-assert preds == ["ens", "perfect", "pers-frames", "persistence", "shift"], preds
+assert preds == ["ens", "obs-persistence", "perfect", "pers-frames", "shift"], preds
 # perfect: CSI 1, FSS 1 at every lead, MAE within the 0.01 dBZ packing of the
 # forecast file; 3 cycles x 6 leads, one missing
 for lead in ["5", "10", "30", "all"]:
@@ -59,7 +59,7 @@ fss = [float(get("shift", "all", "fss", "30", str(s))["value"]) for s in (1, 3, 
 assert fss == sorted(fss) and fss[-1] > fss[0], fss
 # persistence built in equals persistence read from frames
 for score, thr in [("csi", "30"), ("csi", "40"), ("mae", ""), ("ssim", "")]:
-    a = get("persistence", "all", score, thr)["value"]
+    a = get("obs-persistence", "all", score, thr)["value"]
     b = get("pers-frames", "all", score, thr)["value"]
     assert a == b, (score, a, b)
 # the ensemble has ensemble scores, rank histogram sums to the pixels ranked
@@ -86,6 +86,14 @@ for f in ["csi_lead_30.png", "fss_scale_40.png", "reliability_30.png"]:
 print("scores.csv: %d rows, scores.json agrees" % len(rows))
 EOF
 
+# --- progress on a terminal (cases done / total, then the time taken) -------
+if command -v script >/dev/null 2>&1; then
+  script -qc "\"$RADNOW\" --log error verify --forecast \"$d/in/fc\" --obs \"$d/in/obs\" --out \"$d/tty\" >/dev/null" /dev/null |
+    tr '\r' '\n' >"$d/tty.txt"
+  grep -Eq '^verify: 54/54 cases, [0-9.]+ s' "$d/tty.txt" || fail "no progress on a terminal: $(cat "$d/tty.txt")"
+fi
+grep -q 'cases' "$d/stderr" && fail "progress printed although stderr is not a terminal"
+
 # --- options from a configuration file --------------------------------------
 cat >"$d/verify.conf" <<'EOF'
 [verify]
@@ -97,6 +105,15 @@ EOF
   --obs "$d/in/obs" --out "$d/conf" >/dev/null || fail "verify -c exited non-zero"
 grep -q '^shift,5,35,5,fss,' "$d/conf/scores.csv" || fail "[verify] thresholds/scales not used"
 grep -q ',ssim,' "$d/conf/scores.csv" && fail "[verify] ssim = false not used"
+
+# Every [verify] option the command reads is documented in the example configuration.
+for key in $(grep -Eo '"verify", "[a-z_]+"' "$top_srcdir/nowcast/cmd_verify.c" | sed 's/.*, "//; s/"//' | sort -u); do
+  sed -n '/^\[verify\]/,/^\[/p' "$top_srcdir/etc/radnow.conf.example" | grep -q "^$key =" ||
+    fail "[verify] $key is not documented in etc/radnow.conf.example"
+done
+"$RADNOW" --log error verify -c "$top_srcdir/etc/radnow.conf.example" \
+  --forecast "$d/in/fc/shift_202002071200.nc" --obs "$d/in/obs" --out "$d/example" >/dev/null ||
+  fail "the example configuration does not work for verify"
 
 # --- errors: one clear line and the exit code of DESIGN.md ----------------
 expect_error 1 "no observations" "$RADNOW" verify --forecast "$d/in/fc"

@@ -14,23 +14,10 @@
 
 #include "verify_internal.h"
 
-/* Summed-area table of a 0/1 field (masked by valid when mask is set):
- * (Y + 1) x (X + 1), zero first row and column. */
-static void sat_u8(const uint8_t *a, const uint8_t *valid, int nx, int ny, int32_t *t)
+/* Column sums of row prefix sums: t[j][i] = sum over rows < j, columns < i. */
+static void integrate(int32_t *t, int nx, int ny)
 {
   size_t w = (size_t)nx + 1;
-  memset(t, 0, w * sizeof *t);
-#pragma omp parallel for schedule(static)
-  for (int j = 0; j < ny; j++) {
-    int32_t s = 0;
-    const uint8_t *ra = a + (size_t)j * nx, *rv = valid + (size_t)j * nx;
-    int32_t *row = t + (size_t)(j + 1) * w;
-    row[0] = 0;
-    for (int i = 0; i < nx; i++) {
-      s += ra[i] & rv[i];
-      row[i + 1] = s;
-    }
-  }
   for (int j = 1; j <= ny; j++) {
     int32_t *row = t + (size_t)j * w;
     const int32_t *up = row - w;
@@ -39,37 +26,114 @@ static void sat_u8(const uint8_t *a, const uint8_t *valid, int nx, int ny, int32
   }
 }
 
-static inline int32_t box(const int32_t *t, size_t w, int j0, int j1, int i0, int i1)
+void rn_fss_valid_table(const uint8_t *valid, int nx, int ny, int32_t *t)
 {
-  /* rows j0..j1-1, columns i0..i1-1 */
-  return t[(size_t)j1 * w + i1] - t[(size_t)j0 * w + i1] - t[(size_t)j1 * w + i0] +
-         t[(size_t)j0 * w + i0];
+  size_t w = (size_t)nx + 1;
+  memset(t, 0, w * sizeof *t);
+#pragma omp parallel for schedule(static)
+  for (int j = 0; j < ny; j++) {
+    int32_t s = 0, *row = t + (size_t)(j + 1) * w;
+    const uint8_t *v = valid + (size_t)j * nx;
+    row[0] = 0;
+    for (int i = 0; i < nx; i++) {
+      s += v[i];
+      row[i + 1] = s;
+    }
+  }
+  integrate(t, nx, ny);
 }
 
-void rn_fss_accumulate(const uint8_t *fev, const uint8_t *oev, const uint8_t *valid, int nx,
-                       int ny, const int *scales, int nscales, double *num, double *den,
-                       int32_t *work)
+/* Tables of valid pixels >= q in f and in o. */
+static void event_tables(const float *f, const float *o, const uint8_t *valid, int nx, int ny,
+                         float q, int32_t *tf, int32_t *to)
+{
+  size_t w = (size_t)nx + 1;
+  memset(tf, 0, w * sizeof *tf);
+  memset(to, 0, w * sizeof *to);
+#pragma omp parallel for schedule(static)
+  for (int j = 0; j < ny; j++) {
+    int32_t sf = 0, so = 0, *rf = tf + (size_t)(j + 1) * w, *ro = to + (size_t)(j + 1) * w;
+    size_t r = (size_t)j * nx;
+    rf[0] = ro[0] = 0;
+    for (int i = 0; i < nx; i++) {
+      sf += valid[r + i] & (f[r + i] >= q);
+      so += valid[r + i] & (o[r + i] >= q);
+      rf[i + 1] = sf;
+      ro[i + 1] = so;
+    }
+  }
+#pragma omp parallel sections
+  {
+#pragma omp section
+    integrate(tf, nx, ny);
+#pragma omp section
+    integrate(to, nx, ny);
+  }
+}
+
+void rn_fss_accumulate(const float *f, const float *o, const uint8_t *valid,
+                       const int32_t *tv, int nx, int ny, float q, const int *scales,
+                       int nscales, double *num, double *den, int32_t *work)
 {
   size_t w = (size_t)nx + 1, plane = w * ((size_t)ny + 1);
-  int32_t *tf = work, *to = work + plane, *tv = work + 2 * plane;
-  sat_u8(fev, valid, nx, ny, tf);
-  sat_u8(oev, valid, nx, ny, to);
-  sat_u8(valid, valid, nx, ny, tv);
+  int32_t *tf = work, *to = work + plane;
+  int tables = 0;
   for (int s = 0; s < nscales; s++) {
     const int lo = (scales[s] - 1) / 2, hi = scales[s] / 2;
     double sn = 0, sd = 0;
+    if (scales[s] == 1) {
+      /* fractions are the events themselves */
+      int64_t diff = 0, sum = 0;
+#pragma omp parallel for reduction(+ : diff, sum) schedule(static)
+      for (size_t i = 0; i < (size_t)nx * ny; i++) {
+        int fe = valid[i] & (f[i] >= q), oe = valid[i] & (o[i] >= q);
+        diff += fe ^ oe;
+        sum += fe + oe;
+      }
+      num[s] += (double)diff;
+      den[s] += (double)sum;
+      continue;
+    }
+    if (!tables) {
+      event_tables(f, o, valid, nx, ny, q, tf, to);
+      tables = 1;
+    }
 #pragma omp parallel for reduction(+ : sn, sd) schedule(static)
     for (int j = 0; j < ny; j++) {
-      int j0 = j - lo < 0 ? 0 : j - lo, j1 = j + hi + 1 > ny ? ny : j + hi + 1;
+      const int j0 = j - lo < 0 ? 0 : j - lo, j1 = j + hi + 1 > ny ? ny : j + hi + 1;
+      const int32_t *f0 = tf + (size_t)j0 * w, *f1 = tf + (size_t)j1 * w;
+      const int32_t *o0 = to + (size_t)j0 * w, *o1 = to + (size_t)j1 * w;
+      const int32_t *v0 = tv + (size_t)j0 * w, *v1 = tv + (size_t)j1 * w;
+      const uint8_t *vr = valid + (size_t)j * nx;
+      /* interior columns: the window is not clipped, the loop vectorises */
+      const int a = lo < nx ? lo : nx, b = nx - hi - 1 >= a ? nx - hi - 1 : a - 1;
+      double rn = 0, rd = 0;
       for (int i = 0; i < nx; i++) {
-        if (!valid[(size_t)j * nx + i])
+        if (i == a && b >= a) {
+#pragma omp simd reduction(+ : rn, rd)
+          for (int k = a; k <= b; k++) {
+            double nv = (double)(v1[k + hi + 1] - v0[k + hi + 1] - v1[k - lo] + v0[k - lo]);
+            double cf = (double)(f1[k + hi + 1] - f0[k + hi + 1] - f1[k - lo] + f0[k - lo]);
+            double co = (double)(o1[k + hi + 1] - o0[k + hi + 1] - o1[k - lo] + o0[k - lo]);
+            double inv = vr[k] ? 1.0 / (nv * nv) : 0.0;
+            rn += (cf - co) * (cf - co) * inv;
+            rd += (cf * cf + co * co) * inv;
+          }
+          i = b;
           continue;
-        int i0 = i - lo < 0 ? 0 : i - lo, i1 = i + hi + 1 > nx ? nx : i + hi + 1;
-        double nv = box(tv, w, j0, j1, i0, i1);
-        double ff = box(tf, w, j0, j1, i0, i1) / nv, fo = box(to, w, j0, j1, i0, i1) / nv;
-        sn += (ff - fo) * (ff - fo);
-        sd += ff * ff + fo * fo;
+        }
+        if (!vr[i])
+          continue;
+        const int i0 = i - lo < 0 ? 0 : i - lo, i1 = i + hi + 1 > nx ? nx : i + hi + 1;
+        double nv = (double)(v1[i1] - v0[i1] - v1[i0] + v0[i0]);
+        double cf = (double)(f1[i1] - f0[i1] - f1[i0] + f0[i0]);
+        double co = (double)(o1[i1] - o0[i1] - o1[i0] + o0[i0]);
+        double inv = 1.0 / (nv * nv);
+        rn += (cf - co) * (cf - co) * inv;
+        rd += (cf * cf + co * co) * inv;
       }
+      sn += rn;
+      sd += rd;
     }
     num[s] += sn;
     den[s] += sd;

@@ -13,3 +13,5 @@ check_PROGRAMS += tests/unit/verify_fixture
 tests_unit_verify_fixture_LDADD = libradnow.la
 TESTS += tests/verify_cli.sh
 EXTRA_DIST += tests/verify_cli.sh
+TESTS += tests/verify_raw.sh tests/data/verify_real.sh tests/verify_cycle.sh
+EXTRA_DIST += tests/verify_raw.sh tests/data/verify_real.sh tests/verify_cycle.sh

@@ -4,6 +4,7 @@
 #include <radnow/publish.h>
 
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -135,6 +136,12 @@ static void range(double *lo, double *hi, double want_lo, double want_hi)
     *lo = c - 1;
     *hi = c + 1;
   }
+}
+
+void rn_plot_release(void)
+{
+  cairo_debug_reset_static_data();
+  FcFini(); /* fontconfig starts again by itself if text is drawn later */
 }
 
 enum rn_status rn_plot_lines(const char *path, const struct rn_plot_axes *ax,

@@ -25,5 +25,8 @@ enum rn_status rn_plot_lines(const char *path, const struct rn_plot_axes *ax,
 /* Bars at x = 0 .. n-1; reference: a dashed horizontal line (NaN: none). */
 enum rn_status rn_plot_bars(const char *path, const struct rn_plot_axes *ax, const double *values,
                             int n, double reference);
+/* Release cairo's font caches once every figure is done (they would
+ * otherwise stay allocated to the end of the process). */
+void rn_plot_release(void);
 
 #endif

@@ -594,6 +594,7 @@ enum rn_status rn_verify_report(const struct rn_verify *v, const char *dir, cons
   if (!st) {
     write_html_head(&b, v, &r, title);
     st = figures(v, &r, dir, &b);
+    rn_plot_release();
     sb_printf(&b, "<p>Files: <a href=\"scores.csv\">scores.csv</a> (long format: predictor, "
                   "lead_min, threshold_dbz, scale, score, value, n_cases, n_pixels; lead_min "
                   "\"all\" is pooled over leads), <a href=\"scores.json\">scores.json</a>.</p>\n"

@@ -4,12 +4,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "verify_internal.h"
 
 struct missing {
   int cell;
   rn_time valid_time;
+};
+
+/* Scratch fields of one case, grown to the largest grid seen. */
+struct workspace {
+  size_t npix_cap, sat_cap;
+  uint8_t *valid;
+  float *det, *obs, *u01f, *u01o;
+  int32_t *sat;
+  double *ssim_work;
 };
 
 struct rn_verify {
@@ -20,12 +32,9 @@ struct rn_verify {
   int nnames;
   struct missing *missing;
   int nmissing, missing_cap;
-  /* workspace, grown to the largest grid seen */
-  size_t npix_cap, sat_cap;
-  uint8_t *valid, *fev, *oev;
-  float *det, *obs, *u01f, *u01o;
-  int32_t *sat;
-  double *ssim_work;
+  /* one workspace per thread scoring cases at the same time */
+  struct workspace *ws;
+  int nws;
 };
 
 void rn_verify_options_init(struct rn_verify_options *opt)
@@ -117,6 +126,18 @@ struct rn_verify *rn_verify_new(const struct rn_verify_options *opt)
   return v;
 }
 
+static void ws_free(struct workspace *w)
+{
+  free(w->valid);
+  free(w->det);
+  free(w->obs);
+  free(w->u01f);
+  free(w->u01o);
+  free(w->sat);
+  free(w->ssim_work);
+  memset(w, 0, sizeof *w);
+}
+
 static void cell_free(struct rn_vcell *c)
 {
   free(c->rank);
@@ -133,15 +154,9 @@ void rn_verify_free(struct rn_verify *v)
   free(v->cells);
   free(v->names);
   free(v->missing);
-  free(v->valid);
-  free(v->fev);
-  free(v->oev);
-  free(v->det);
-  free(v->obs);
-  free(v->u01f);
-  free(v->u01o);
-  free(v->sat);
-  free(v->ssim_work);
+  for (int i = 0; i < v->nws; i++)
+    ws_free(&v->ws[i]);
+  free(v->ws);
   free(v);
 }
 
@@ -235,56 +250,43 @@ static enum rn_status get_cell(struct rn_verify *v, const char *predictor, int l
   return RN_OK;
 }
 
-static enum rn_status workspace(struct rn_verify *v, int nx, int ny)
+/* At least count workspaces for nx x ny fields. */
+static enum rn_status workspaces(struct rn_verify *v, int count, int nx, int ny)
 {
   size_t n = (size_t)nx * (size_t)ny, sat = ((size_t)nx + 1) * ((size_t)ny + 1);
-  if (n > v->npix_cap) {
-    free(v->valid);
-    free(v->fev);
-    free(v->oev);
-    free(v->det);
-    free(v->obs);
-    free(v->u01f);
-    free(v->u01o);
-    v->valid = malloc(n);
-    v->fev = malloc(n);
-    v->oev = malloc(n);
-    v->det = malloc(n * sizeof(float));
-    v->obs = malloc(n * sizeof(float));
-    v->u01f = malloc(n * sizeof(float));
-    v->u01o = malloc(n * sizeof(float));
-    v->npix_cap = n;
-    if (!v->valid || !v->fev || !v->oev || !v->det || !v->obs || !v->u01f || !v->u01o) {
-      v->npix_cap = 0;
-      return rn_error(RN_ENOMEM, "verify: out of memory for %d x %d fields", nx, ny);
-    }
+  if (count > v->nws) {
+    struct workspace *ws = realloc(v->ws, (size_t)count * sizeof *ws);
+    if (!ws)
+      return rn_error(RN_ENOMEM, "verify: out of memory");
+    memset(ws + v->nws, 0, (size_t)(count - v->nws) * sizeof *ws);
+    v->ws = ws;
+    v->nws = count;
   }
-  if (sat > v->sat_cap) {
-    free(v->sat);
-    free(v->ssim_work);
-    v->sat = malloc(3 * sat * sizeof *v->sat);
-    v->ssim_work = malloc(6 * sat * sizeof *v->ssim_work);
-    v->sat_cap = sat;
-    if (!v->sat || !v->ssim_work) {
-      v->sat_cap = 0;
-      return rn_error(RN_ENOMEM, "verify: out of memory for %d x %d tables", nx, ny);
+  for (int i = 0; i < count; i++) {
+    struct workspace *w = &v->ws[i];
+    if (n > w->npix_cap) {
+      ws_free(w);
+      w->valid = malloc(n);
+      w->det = malloc(n * sizeof(float));
+      w->obs = malloc(n * sizeof(float));
+      w->u01f = malloc(n * sizeof(float));
+      w->u01o = malloc(n * sizeof(float));
+      w->sat = malloc(3 * sat * sizeof *w->sat);
+      w->ssim_work = malloc(6 * sat * sizeof *w->ssim_work);
+      if (!w->valid || !w->det || !w->obs || !w->u01f || !w->u01o || !w->sat || !w->ssim_work) {
+        ws_free(w);
+        return rn_error(RN_ENOMEM, "verify: out of memory for %d x %d fields", nx, ny);
+      }
+      w->npix_cap = n;
+      w->sat_cap = sat;
     }
   }
   return RN_OK;
 }
 
-enum rn_status rn_verify_add(struct rn_verify *v, const char *predictor, int lead_seconds,
-                             const float *const *members, int nmembers, const float *obs, int nx,
-                             int ny)
+static enum rn_status check_case(const char *predictor, const float *const *members, int nmembers,
+                                 const float *obs, int nx, int ny)
 {
-  const struct rn_verify_options *o = &v->opt;
-  const float floor_ = RN_DBZ_NOECHO;
-  struct rn_continuous_sums cs = {0, 0, 0, 0};
-  struct rn_vcell *c;
-  size_t n;
-  int ci;
-  enum rn_status st;
-
   if (nmembers < 1 || nmembers > RN_VERIFY_MAX_MEMBERS)
     return rn_error(RN_EUSAGE, "verify: %s: %d members (1 .. %d)", predictor, nmembers,
                     RN_VERIFY_MAX_MEMBERS);
@@ -293,28 +295,31 @@ enum rn_status rn_verify_add(struct rn_verify *v, const char *predictor, int lea
   for (int m = 0; m < nmembers; m++)
     if (!members[m])
       return rn_error(RN_EUSAGE, "verify: %s: member %d has no field", predictor, m);
-  st = get_cell(v, predictor, lead_seconds, nmembers, &ci);
-  if (!st)
-    st = workspace(v, nx, ny);
-  if (st)
-    return st;
-  c = &v->cells[ci];
-  n = (size_t)nx * (size_t)ny;
+  return RN_OK;
+}
 
-  /* Pixels where the observation and every member have data; fields
-   * clamped to the no-echo floor. */
-#pragma omp parallel for schedule(static)
-  for (size_t i = 0; i < n; i++) {
-    int ok = !isnan(obs[i]);
-    for (int m = 0; m < nmembers && ok; m++)
-      ok = !isnan(members[m][i]);
-    v->valid[i] = (uint8_t)ok;
-    v->obs[i] = ok ? (obs[i] < floor_ ? floor_ : obs[i]) : floor_;
-    v->det[i] = ok ? (members[0][i] < floor_ ? floor_ : members[0][i]) : floor_;
-  }
+/* Score one case into cell c with workspace w. Inside, loops are spread over
+ * OpenMP threads; called from a parallel region they run on the caller's. */
+static void add_case(const struct rn_verify_options *o, struct rn_vcell *c, struct workspace *v,
+                     const float *const *members, int nmembers, const float *obs, int nx, int ny)
+{
+  const float floor_ = RN_DBZ_NOECHO;
+  struct rn_continuous_sums cs = {0, 0, 0, 0};
+  size_t n = (size_t)nx * (size_t)ny;
+
+  /* Pixels where the observation and every member have data (found by the
+   * ensemble kernel for ensembles); fields clamped to the no-echo floor. */
   if (nmembers > 1)
     rn_ensemble_accumulate(members, nmembers, obs, v->valid, n, o->thresholds, o->nthresholds, c,
                            v->det);
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < n; i++) {
+    int ok = nmembers > 1 ? v->valid[i] : !isnan(obs[i]) && !isnan(members[0][i]);
+    v->valid[i] = (uint8_t)ok;
+    v->obs[i] = ok ? (obs[i] < floor_ ? floor_ : obs[i]) : floor_;
+    if (nmembers == 1)
+      v->det[i] = ok ? (members[0][i] < floor_ ? floor_ : members[0][i]) : floor_;
+  }
 
   rn_scores_accumulate(v->det, v->obs, v->valid, n, o->thresholds, o->nthresholds, c->table);
   rn_continuous_accumulate(v->det, v->obs, v->valid, n, &cs);
@@ -324,17 +329,14 @@ enum rn_status rn_verify_add(struct rn_verify *v, const char *predictor, int lea
   c->n_pixels += cs.n;
   c->n_cases++;
   if (cs.n == 0)
-    return RN_OK;
+    return;
 
-  for (int k = 0; k < o->nthresholds && o->nscales > 0; k++) {
-    const float q = o->thresholds[k];
-#pragma omp parallel for schedule(static)
-    for (size_t i = 0; i < n; i++) {
-      v->fev[i] = v->det[i] >= q;
-      v->oev[i] = v->obs[i] >= q;
-    }
-    rn_fss_accumulate(v->fev, v->oev, v->valid, nx, ny, o->scales, o->nscales, c->fss_num[k],
-                      c->fss_den[k], v->sat);
+  if (o->nscales > 0) {
+    size_t plane = ((size_t)nx + 1) * ((size_t)ny + 1);
+    rn_fss_valid_table(v->valid, nx, ny, v->sat);
+    for (int k = 0; k < o->nthresholds; k++)
+      rn_fss_accumulate(v->det, v->obs, v->valid, v->sat, nx, ny, o->thresholds[k], o->scales,
+                        o->nscales, c->fss_num[k], c->fss_den[k], v->sat + plane);
   }
   if (o->ssim) {
     double s;
@@ -349,6 +351,63 @@ enum rn_status rn_verify_add(struct rn_verify *v, const char *predictor, int lea
       c->ssim_frames++;
     }
   }
+}
+
+enum rn_status rn_verify_add(struct rn_verify *v, const char *predictor, int lead_seconds,
+                             const float *const *members, int nmembers, const float *obs, int nx,
+                             int ny)
+{
+  int ci;
+  enum rn_status st = check_case(predictor, members, nmembers, obs, nx, ny);
+  if (!st)
+    st = get_cell(v, predictor, lead_seconds, nmembers, &ci);
+  if (!st)
+    st = workspaces(v, 1, nx, ny);
+  if (st)
+    return st;
+  add_case(&v->opt, &v->cells[ci], &v->ws[0], members, nmembers, obs, nx, ny);
+  return RN_OK;
+}
+
+enum rn_status rn_verify_add_leads(struct rn_verify *v, const char *predictor, int nleads,
+                                   const int *lead_seconds, const float *const *const *members,
+                                   int nmembers, const float *const *obs, int nx, int ny)
+{
+  int *cells, threads = 1;
+  enum rn_status st = RN_OK;
+  if (nleads <= 0)
+    return RN_OK;
+  cells = malloc((size_t)nleads * sizeof *cells);
+  if (!cells)
+    return rn_error(RN_ENOMEM, "verify: out of memory");
+  for (int l = 0; l < nleads && !st; l++) {
+    st = check_case(predictor, members[l], nmembers, obs[l], nx, ny);
+    if (!st)
+      st = get_cell(v, predictor, lead_seconds[l], nmembers, &cells[l]);
+    for (int k = 0; k < l && !st; k++)
+      if (lead_seconds[k] == lead_seconds[l])
+        st = rn_error(RN_EUSAGE, "verify: %s: lead %d s given twice in one call", predictor,
+                      lead_seconds[l]);
+  }
+#ifdef _OPENMP
+  threads = omp_get_max_threads() < nleads ? omp_get_max_threads() : nleads;
+#endif
+  if (!st)
+    st = workspaces(v, threads, nx, ny);
+  if (st) {
+    free(cells);
+    return st;
+  }
+  /* One lead per thread: distinct cells, no shared sums, no inner barriers. */
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+  for (int l = 0; l < nleads; l++) {
+    int t = 0;
+#ifdef _OPENMP
+    t = omp_get_thread_num();
+#endif
+    add_case(&v->opt, &v->cells[cells[l]], &v->ws[t], members[l], nmembers, obs[l], nx, ny);
+  }
+  free(cells);
   return RN_OK;
 }
 

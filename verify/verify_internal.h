@@ -53,21 +53,24 @@ double rn_ssim(const float *x, const float *y, const uint8_t *valid, int nx, int
                double *work);
 
 /* fss.c: for each scale s, num[s] += sum (Ff - Fo)^2 and den[s] += sum Ff^2 + Fo^2
- * over valid centres, where Ff, Fo are the fractions of events among the
+ * over valid centres, where Ff, Fo are the fractions of f, o >= q among the
  * valid pixels of the scale x scale window around the centre (rows and
  * columns from c - (scale - 1) / 2 to c + scale / 2, clipped to the grid).
- * work: 3 (X + 1)(Y + 1) int32. */
-void rn_fss_accumulate(const uint8_t *fev, const uint8_t *oev, const uint8_t *valid, int nx,
-                       int ny, const int *scales, int nscales, double *num, double *den,
-                       int32_t *work);
+ * tv: the table of valid pixels (rn_fss_valid_table), (X + 1)(Y + 1) int32;
+ * work: 2 (X + 1)(Y + 1) int32. */
+void rn_fss_valid_table(const uint8_t *valid, int nx, int ny, int32_t *tv);
+void rn_fss_accumulate(const float *f, const float *o, const uint8_t *valid, const int32_t *tv,
+                       int nx, int ny, float q, const int *scales, int nscales, double *num,
+                       double *den, int32_t *work);
 
 /* ensemble_scores.c */
 /* Fair CRPS of one pixel from members sorted ascending (sorted-member formula). */
 double rn_crps_fair_sorted(const float *sorted, int m, float obs);
-/* Add the ensemble sums of one case to c; mean[] receives the ensemble mean
- * of every valid pixel (the deterministic forecast). */
+/* Add the ensemble sums of one case to c; valid[] receives the pixels where
+ * the observation and every member have data, mean[] the ensemble mean
+ * there (the deterministic forecast; the no-echo floor elsewhere). */
 void rn_ensemble_accumulate(const float *const *members, int m, const float *obs,
-                            const uint8_t *valid, size_t n, const float *thresholds, int nthr,
+                            uint8_t *valid, size_t n, const float *thresholds, int nthr,
                             struct rn_vcell *c, float *mean);
 /* ROC area from the member-count tables (trapezoids through every k). */
 double rn_roc_area(const int64_t *event, const int64_t *none, int m);

@@ -22,8 +22,8 @@
  *   beam_k     effective earth radius factor [4/3]
  *   earth_radius  metres [6371000]
  *   beamwidth  degrees, CAPPI tolerance above/below the outer beams [1]
- * When only gridded inputs are given and none of crs, res, size, center and
- * extent is set, the grid is the first input's own grid.
+ * When only gridded inputs are given and crs, center and extent are all
+ * empty, the grid is the first input's own grid (res and size unused).
  *
  *   struct rn_gridding_options o;
  *   rn_gridding_options_init(&o);
@@ -51,7 +51,7 @@ struct rn_gridding_options {
   double center_lat, center_lon;
   int have_extent;
   double extent[4];                  /* xmin, ymin, xmax, ymax */
-  int grid_set;                      /* crs, res, size, center or extent was given */
+  int grid_set;                      /* res or size was given (for a warning) */
   struct rn_p2g_options p2g;         /* product, method, max_range, beam model */
   char quantity[RN_QUANTITY_LEN];    /* "" : DBZH, then TH */
   char encoding[64];                 /* "" : the raster reader's default */

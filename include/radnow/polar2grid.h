@@ -64,11 +64,11 @@ struct rn_p2g_options {
 
 void rn_p2g_options_init(struct rn_p2g_options *o);
 /* "pcappi", "cmax", "cappi:1500" (metres above sea level). */
-enum rn_status rn_product_parse(const char *s, struct rn_p2g_options *o);
+enum rn_status rn_p2g_product_parse(const char *s, struct rn_p2g_options *o);
 /* The product's name as parsed: "pcappi", "cappi:1500", "cmax". */
 const char *rn_p2g_product_name(const struct rn_p2g_options *o, char *buf, size_t size);
 /* "nearest", "bilinear". */
-enum rn_status rn_interp_parse(const char *s, enum rn_interp *m);
+enum rn_status rn_p2g_method_parse(const char *s, enum rn_interp *m);
 
 /* A cache of lookup tables in memory (least recently used dropped beyond
  * capacity; 0 means 8) and, when disk_dir is not NULL, in files

@@ -2,12 +2,13 @@
  *
  * CINRAD SA/SB, CA/CB and SC legacy base data carry no site coordinates.
  * Their site comes, in this order, from
- *   1. the option --site LAT,LON,HEIGHT (or [ingest] site = in the
- *      configuration): struct rn_ingest_options.site;
+ *   1. the option --site LAT,LON,HEIGHT (or [input] site = in the
+ *      configuration of radnow run): struct rn_ingest_options.site;
  *   2. the station table (CSV, see etc/stations.csv) row of the station code
  *      found in the file name (Z9396_BASE_SB_..., Z_RADR_I_Z9396_...) or, for
  *      NEXRAD, the ICAO code of the volume header (KLIX).
- * The table is opt->stations, else $RADNOW_STATIONS, else the installed
+ * The table is opt->stations (--stations, [input] stations), else
+ * $RADNOW_STATIONS, else the installed
  * $(pkgdatadir)/stations.csv, else etc/stations.csv of the source tree radnow
  * was built from (so an uninstalled build works). Neither known: an error
  * that says what to give. */
@@ -15,7 +16,6 @@
 #define RADNOW_STATIONS_H
 
 #include <stddef.h>
-#include <radnow/config.h>
 #include <radnow/ingest.h>
 
 #ifdef __cplusplus
@@ -51,10 +51,6 @@ int rn_station_code_from_name(const char *path, char *code, size_t n);
 enum rn_status rn_site_for_file(const char *path, const char *code,
                                 const struct rn_ingest_options *opt, const char *what,
                                 struct rn_site *site);
-
-/* [ingest] site and [ingest] stations of a configuration into opt (the
- * strings stay owned by cfg). Missing entries leave opt unchanged. */
-void rn_ingest_options_config(struct rn_ingest_options *opt, const struct rn_config *cfg);
 
 #ifdef __cplusplus
 }

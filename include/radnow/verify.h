@@ -67,12 +67,17 @@ struct rn_verify *rn_verify_new(const struct rn_verify_options *opt);
 void rn_verify_free(struct rn_verify *v);
 
 /* Score one case: members[m] (m < nmembers) and obs are ny x nx dBZ fields,
- * row-major, NaN nodata. A predictor keeps its member count. Thread-safe
- * for different (predictor, lead) pairs once both exist; the work inside is
- * spread over OpenMP threads. */
+ * row-major, NaN nodata. A predictor keeps its member count. The work is
+ * spread over OpenMP threads. Not thread-safe: one caller at a time. */
 enum rn_status rn_verify_add(struct rn_verify *v, const char *predictor, int lead_seconds,
                              const float *const *members, int nmembers, const float *obs, int nx,
                              int ny);
+/* Score several leads of one forecast at once, one lead per OpenMP thread
+ * (faster than rn_verify_add lead by lead: no synchronisation inside a
+ * case). members[l][m] and obs[l] as above; leads must differ. */
+enum rn_status rn_verify_add_leads(struct rn_verify *v, const char *predictor, int nleads,
+                                   const int *lead_seconds, const float *const *const *members,
+                                   int nmembers, const float *const *obs, int nx, int ny);
 /* Count a forecast whose observation is missing (reported, never dropped);
  * valid_time is listed in the report. */
 enum rn_status rn_verify_add_missing(struct rn_verify *v, const char *predictor, int lead_seconds,

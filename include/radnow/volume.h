@@ -74,6 +74,9 @@ struct rn_sweep {
   double *ray_time;      /* R ray times, seconds since 1970-01-01 UTC (fractional) */
   double *ray_elevation; /* R ray elevations, degrees; RHI sweeps always have them */
 };
+/* An RHI sweep (scan_type RN_SCAN_RHI): azimuth[] holds each ray's (near
+ * constant) azimuth, ray_elevation[] its elevation, and elevation the
+ * nominal elevation the file gives the cut (for ordering only). */
 
 struct rn_volume {
   char format[32];  /* "ODIM_H5/V2_2", "CfRadial-1.3" ... */

@@ -34,10 +34,10 @@ cp "$SB" "$d/Z9396_corrupt.bin.bz2" && chmod u+w "$d/Z9396_corrupt.bin.bz2"
 overwrite "$d/Z9396_corrupt.bin.bz2" 250000
 expect_error 2 "Z9396_corrupt.bin.bz2: bzip2 stream is corrupt" "$RADNOW" info "$d/Z9396_corrupt.bin.bz2"
 cp "$SB" "$d/nocode.bin.bz2"
-expect_error 1 "no site coordinates and its name holds no station code.*--site LAT,LON,HEIGHT" \
+expect_error 1 "no site coordinates and its name holds no station code.*--site LAT,LON,HEIGHT, or \[input\] site" \
   "$RADNOW" info "$d/nocode.bin.bz2"
 cp "$SB" "$d/Z9999_BASE_SB.bin.bz2"
-expect_error 1 "station Z9999 is not in .*stations.csv: give --site" \
+expect_error 1 "station Z9999 is not in .*stations.csv: give the site \(--site LAT,LON,HEIGHT" \
   "$RADNOW" info "$d/Z9999_BASE_SB.bin.bz2"
 expect_error 1 "site '33,114' is not LAT,LON,HEIGHT" "$RADNOW" info --site 33,114 "$d/nocode.bin.bz2"
 "$RADNOW" info --site 33.0,114.0,100 "$d/nocode.bin.bz2" >/dev/null || fail "--site not taken"

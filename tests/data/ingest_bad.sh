@@ -46,8 +46,41 @@ expect_error 2 "truncated.nc: .*(truncated|corrupt)" "$RADNOW" info "$d/truncate
 expect_error 2 "cfradial: .*MLL2217907250U.003.nc: quantity 'DBZX' not in the file" \
   "$RADNOW" info --quantity DBZX "$mll"
 
+# Rasters: a truncated gzip PGM, a truncated GeoTIFF, an unknown encoding, a PGM without
+# an FMI header and without an encoding.
+pgm="$RADNOW_TESTDATA/composites/fmi_pgm_20160928/201609281445_fmi.radar.composite.lowest_FIN_SUOMI1.pgm.gz"
+head -c 20000 "$pgm" > "$d/truncated.pgm.gz"
+expect_error 2 "raster: .*truncated.pgm.gz: (pixels cannot be read|GDAL cannot open)" "$RADNOW" info "$d/truncated.pgm.gz"
+tif="$RADNOW_TESTDATA/composites/fmi_geotiff_20160928/201609281445_FINUTM.tif"
+head -c 300000 "$tif" > "$d/truncated.tif"
+expect_error 2 "raster: .*truncated.tif: (pixels cannot be read|GDAL cannot open)" "$RADNOW" info "$d/truncated.tif"
+printf 'P5\n4 2\n255\n\001\002\003\004\005\006\007\010' > "$d/plain.pgm"
+expect_error 1 "raster: .*plain.pgm: integer pixels and no encoding in the file" "$RADNOW" info "$d/plain.pgm"
+knmi="$RADNOW_TESTDATA/composites/knmi_201008/08/RAD_NL25_RAP_5min_201008260000.h5"
+head -c 30000 "$knmi" > "$d/truncated_knmi.h5"
+expect_error 2 "truncated_knmi.h5: HDF5 cannot open the file" "$RADNOW" info "$d/truncated_knmi.h5"
+
 # An HDF5 file that is no radar format at all (a NetCDF-4 file without CfRadial variables
 # is HDF5 underneath; ncgen is not needed: HDF5 written by mkradar without /what is above).
 "$mk" odim "$d/good.h5" || fail "mkradar odim"
 "$RADNOW" info "$d/good.h5" > /dev/null || fail "the synthetic ODIM file does not read"
+# Compressed copies read like the originals (HDF5 from memory, NetCDF from memory).
+knmivol="$RADNOW_TESTDATA/volumes/odim_pvol_knmi/knmi_polar_volume.h5"
+gzip -c "$knmivol" > "$d/knmi.h5.gz"
+bzip2 -c "$mll" > "$d/mll.nc.bz2"
+for pair in "$knmivol:$d/knmi.h5.gz" "$mll:$d/mll.nc.bz2"; do
+  a=$("$RADNOW" info --json "${pair%%:*}" | sed 's/"time_from_name":[^,]*,//')
+  b=$("$RADNOW" info --json "${pair#*:}" | sed 's/"time_from_name":[^,]*,//')
+  [ -n "$a" ] && [ "$a" = "$b" ] || fail "compressed ${pair#*:} differs from ${pair%%:*}"
+done
+
+# JSON strings are escaped: the synthetic source holds double quotes.
+"$RADNOW" info --json "$d/good.h5" | grep -q '"source":"NOD:test,PLC:Synthetic \\"quoted\\"",' ||
+  fail "JSON escaping of the source: $("$RADNOW" info --json "$d/good.h5")"
+# Several files: one good, one bad -> the good one is described, one error line, exit 2.
+out=$("$RADNOW" info --json "$d/good.h5" "$d/random.bin" 2>"$d/err")
+rc=$?
+[ "$rc" -eq 2 ] || fail "info good+bad exited $rc"
+[ "$(printf '%s\n' "$out" | grep -c '^{')" -eq 1 ] || fail "info good+bad: $out"
+[ "$(grep -c . "$d/err")" -eq 1 ] || fail "info good+bad: stderr $(cat "$d/err")"
 finish

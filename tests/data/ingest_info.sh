@@ -118,4 +118,61 @@ j=$("$RADNOW" info --json "$v/cfradial/example_cfradial_ppi.nc")
 printf '%s\n' "$j" | grep -q '"notes":"1 sweep(s) end past the last ray (file has 40 rays): truncated"' ||
   fail "example_cfradial_ppi.nc: the truncation is not reported: $j"
 
+# grid FILE NX NY XMIN YMIN XMAX YMAX TOL: size and extent of a gridded file.
+grid() {
+  j=$("$RADNOW" info --json "$1") || { fail "radnow info $1 failed"; return; }
+  [ "$(jget nx "$j")" = "$2" ] && [ "$(jget ny "$j")" = "$3" ] ||
+    fail "$1: size $(jget nx "$j") x $(jget ny "$j"), expected $2 x $3"
+  ext=$(printf '%s\n' "$j" | sed -n 's/.*"extent":\[\([^]]*\)\].*/\1/p')
+  set -- "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" $(echo "$ext" | tr ',' ' ')
+  near "$9" "$4" "$8" && near "${10}" "$5" "$8" && near "${11}" "$6" "$8" && near "${12}" "$7" "$8" ||
+    fail "$1: extent $ext, expected $4 $5 $6 $7"
+  # The time inside agrees with the YYYYmmddHHMM of the name.
+  [ "$(jget time "$j")" = "$(jget time_from_name "$j")" ] ||
+    fail "$1: time $(jget time "$j") but the name says $(jget time_from_name "$j")"
+}
+
+# FMI PGM: size from the header line "760 1226"; corners "bottomleft 18.6 57.93",
+# "topright 34.903 69.005" (zcat FILE | head -c 1500) projected with PROJ's tool:
+#   printf "18.6 57.93\n34.903 69.005\n" | proj +proj=stere +lon_0=25 +lat_0=90 +lat_ts=60 \
+#     +R=6371288 -f %.3f  -> -380886.305 -3395677.910, 378865.975 -2170133.261
+# (the sphere radius for which the corners give metersperpixel_x 999.674053); every
+# file's "# obstime" equals the time in its name (zcat | grep obstime).
+n=0
+for f in "$c"/fmi_pgm_20160928/*.pgm.gz; do
+  grid "$f" 760 1226 -380886.305 -3395677.910 378865.975 -2170133.261 2
+  n=$((n + 1))
+done
+[ "$n" -eq 40 ] || fail "expected 40 FMI PGM files, found $n"
+j=$("$RADNOW" info --json "$c/fmi_pgm_20160928/201609281445_fmi.radar.composite.lowest_FIN_SUOMI1.pgm.gz")
+[ "$(jget time "$j")" = 2016-09-28T14:45:00Z ] || fail "FMI PGM 14:45 time $(jget time "$j")"
+printf '%s\n' "$j" | grep -q '"encoding":"odim-byte: dBZ = 0.5 p -32, nodata 255, undetect 0"' ||
+  fail "FMI PGM encoding: $j"
+
+# FMI GeoTIFF, from gdalinfo: Size is 4963, 7316; Origin = (-196593.004314229590818,
+# 8084432.005259145982563); Pixel Size = (250.004018873606157,-250.013983930901190);
+# corners -196593.004, 6255329.699 / 1044176.941, 8084432.005; EPSG 3067; the encoding
+# from GDAL_METADATA (Gain 0.5, Offset -32, Nodata 255, Undetect 0).
+for t in 1445 1450; do
+  f="$c/fmi_geotiff_20160928/20160928${t}_FINUTM.tif"
+  grid "$f" 4963 7316 -196593.004 6255329.699 1044176.941 8084432.005 0.01
+  j=$("$RADNOW" info --json "$f")
+  printf '%s\n' "$j" | grep -q 'AUTHORITY\[\\"EPSG\\",\\"3067\\"\]\]' || fail "$f: CRS is not EPSG:3067"
+  printf '%s\n' "$j" | grep -q '"encoding":"file metadata: dBZ = 0.5 p -32, nodata 255, undetect 0"' ||
+    fail "$f: encoding: $(jget encoding "$j")"
+done
+
+# KNMI: h5dump -A -g /geographic FILE: geo_number_columns 700, geo_number_rows 765,
+# geo_pixel_size_x 1, _y -1 (km), geo_row_offset 3650, geo_column_offset 0 -> x 0 .. 700 km,
+# y -4415 .. -3650 km; /overview/product_datetime_end 26-AUG-2010;00:00:00.000 for the first.
+n=0
+for f in "$c"/knmi_201008/08/*.h5; do
+  grid "$f" 700 765 0 -4415000 700000 -3650000 0.01
+  n=$((n + 1))
+done
+[ "$n" -eq 92 ] || fail "expected 92 KNMI files, found $n"
+j=$("$RADNOW" info --json "$c/knmi_201008/08/RAD_NL25_RAP_5min_201008260735.h5")
+[ "$(jget time "$j")" = 2010-08-26T07:35:00Z ] || fail "KNMI last time $(jget time "$j")"
+[ "$(jget quantity "$j")" = ACRR ] && [ "$(jget units "$j")" = mm ] || fail "KNMI quantity/units: $j"
+
 finish

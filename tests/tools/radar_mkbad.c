@@ -6,6 +6,7 @@
  *                                   LZO1X-compressed (zip type 1)
  *   radar_mkbad lzo-corrupt IN OUT  the same, one block cut to half its length
  *   radar_mkbad cuts IN OUT N       standard format with cut count N
+ *   radar_mkbad scan IN OUT T       standard format with task scan type T
  *   radar_mkbad records IN OUT      legacy records of 2432 bytes made 2440
  *   radar_mkbad compare A B         exit 0 when both read to identical volumes
  * IN may be gzip or bzip2 compressed; OUT is written uncompressed. */
@@ -86,11 +87,12 @@ static void lzo(const char *in, const char *out, int corrupt)
   free(wrk);
 }
 
-static void cuts(const char *in, const char *out, int ncuts)
+/* Overwrite the task's i32 at byte `at` (176 cut count, 164 scan type). */
+static void task_field(const char *in, const char *out, size_t at, int value)
 {
   size_t n;
   unsigned char *buf = load(in, &n);
-  put32(buf + 32 + 128 + 176, (uint32_t)ncuts);
+  put32(buf + 32 + 128 + at, (uint32_t)value);
   save(out, buf, n);
   free(buf);
 }
@@ -146,13 +148,15 @@ int main(int argc, char **argv)
   else if (argc == 4 && strcmp(argv[1], "lzo-corrupt") == 0)
     lzo(argv[2], argv[3], 1);
   else if (argc == 5 && strcmp(argv[1], "cuts") == 0)
-    cuts(argv[2], argv[3], atoi(argv[4]));
+    task_field(argv[2], argv[3], 176, atoi(argv[4]));
+  else if (argc == 5 && strcmp(argv[1], "scan") == 0)
+    task_field(argv[2], argv[3], 164, atoi(argv[4]));
   else if (argc == 4 && strcmp(argv[1], "records") == 0)
     records(argv[2], argv[3]);
   else if (argc == 4 && strcmp(argv[1], "compare") == 0)
     return compare(argv[2], argv[3]);
   else {
-    fprintf(stderr, "usage: radar_mkbad lzo|lzo-corrupt|records IN OUT | cuts IN OUT N | compare A B\n");
+    fprintf(stderr, "usage: radar_mkbad lzo|lzo-corrupt|records IN OUT | cuts|scan IN OUT N | compare A B\n");
     return 1;
   }
   return 0;

@@ -338,7 +338,7 @@ static void test_cappi(void)
   make_volume(&vol, NSWEEPS, field_height, 0);
   CHECK_OK(rn_grid_centered(&grid, NULL, SITE_LAT, SITE_LON, 221, 221, 2000));
   rn_p2g_options_init(&opt);
-  CHECK_OK(rn_product_parse("cappi:2000", &opt));
+  CHECK_OK(rn_p2g_product_parse("cappi:2000", &opt));
   CHECK(opt.product == RN_PRODUCT_CAPPI && opt.cappi_height == 2000);
   opt.method = RN_INTERP_BILINEAR;
   CHECK_OK(rn_polar2grid(&vol, NULL, &grid, &opt, NULL, &fr, NULL));
@@ -529,8 +529,8 @@ static void test_errors(void)
   struct rn_frame fr;
   struct rn_p2g_options opt;
   rn_p2g_options_init(&opt);
-  CHECK(rn_product_parse("cappi:", &opt) == RN_EUSAGE);
-  CHECK(rn_product_parse("ppi", &opt) == RN_EUSAGE);
+  CHECK(rn_p2g_product_parse("cappi:", &opt) == RN_EUSAGE);
+  CHECK(rn_p2g_product_parse("ppi", &opt) == RN_EUSAGE);
   CHECK_CONTAINS(rn_errmsg(), "want pcappi, cmax or cappi:HEIGHT_M");
   make_volume(&vol, 2, field_id, 0);
   CHECK_OK(rn_grid_centered(&grid, NULL, SITE_LAT, SITE_LON, 10, 10, 1000));

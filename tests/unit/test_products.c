@@ -356,6 +356,54 @@ static void test_geotiff(void)
     rn_product_list_free(&l2);
   }
 
+  /* No echo anywhere, and no data anywhere: valid products, never NaN. */
+  {
+    struct rn_forecast blank;
+    if (fixture_make(&blank, "EPSG:3035", 300, 200, 1, 2, 0, t) == 0) {
+      size_t nb = (size_t)300 * 200;
+      for (int pass = 0; pass < 2; pass++) {
+        float v = pass ? NAN : -32.0f;
+        unsigned char want = pass ? 255 : 0;
+        size_t bad = 0;
+        for (size_t i = 0; i < 2 * nb; i++)
+          blank.dbz[i] = v;
+        for (size_t i = 0; i < 3 * nb; i++)
+          blank.prob[i] = pass ? NAN : 0.0f;
+        snprintf(dir, sizeof dir, "%s/blank%d", scratch, pass);
+        CHECK_OK(rn_products_write_geotiffs(&blank, dir, NULL, NULL));
+        snprintf(path, sizeof path, "%s/extrapolation-ens_202002071335_+005min_display.tif", dir);
+        GDALDatasetH ds = GDALOpen(path, GA_ReadOnly);
+        CHECK(ds != NULL);
+        if (!ds)
+          continue;
+        GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Read, 0, 0, 300, 200, bytes, 300, 200, GDT_Byte,
+                     0, 0);
+        for (size_t i = 0; i < nb; i++)
+          bad += bytes[i] != want;
+        CHECK(bad == 0);
+        GDALClose(ds);
+        snprintf(path, sizeof path, "%s/extrapolation-ens_202002071335_+005min_prob30.tif", dir);
+        ds = GDALOpen(path, GA_ReadOnly);
+        CHECK(ds != NULL);
+        if (ds) {
+          GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Read, 0, 0, 300, 200, bytes, 300, 200,
+                       GDT_Byte, 0, 0);
+          bad = 0;
+          for (size_t i = 0; i < nb; i++)
+            bad += bytes[i] != want;
+          CHECK(bad == 0);
+          GDALClose(ds);
+        }
+      }
+    }
+    /* a lead that does not exist, a threshold without probabilities */
+    snprintf(path, sizeof path, "%s/never.tif", scratch);
+    CHECK(rn_geotiff_write(&blank, 3, RN_GEOTIFF_DBZ, 0, path, NULL) == RN_EINTERNAL);
+    CHECK(rn_geotiff_write(&blank, 0, RN_GEOTIFF_PROB, 5, path, NULL) == RN_EINTERNAL);
+    CHECK(access(path, F_OK) != 0);
+    fixture_free(&blank);
+  }
+
   /* The manifest lists every product; a missing file is refused. */
   snprintf(dir, sizeof dir, "%s/out/sub", scratch);
   CHECK_OK(rn_manifest_write(dir, fc.reference_time, &list, fc.comment));

@@ -231,6 +231,25 @@ static void identical_members(void)
   CHECK_NEAR(row("same", 300, NONE, 0, "crps", NULL), row("same", 300, NONE, 0, "mae", NULL), 1e-4);
   CHECK_NEAR(row("same", 300, NONE, 0, "spread", NULL), 0, 0);
   rn_verify_free(v);
+
+  /* nodata in one member only: the pixel is left out, for every score */
+  {
+    static float g[NX * NY];
+    const float *mem2[M] = {f, f, f, g, f, f};
+    int64_t np;
+    memcpy(g, f, sizeof g);
+    g[7] = N_;
+    g[NX * NY - 1] = N_;
+    v = rn_verify_new(&opt);
+    CHECK_OK(rn_verify_add(v, "holes", 300, mem2, M, o, NX, NY));
+    load_rows(v);
+    row("holes", 300, NONE, 0, "crps", &np);
+    CHECK(np == NX * NY - 2);
+    row("holes", 300, 30, 0, "csi", &np);
+    CHECK(np == NX * NY - 2);
+    CHECK(!isnan(row("holes", 300, NONE, 0, "mae", NULL)));
+    rn_verify_free(v);
+  }
 }
 
 /* CRPS by its pairwise definition (O(M^2)), against the sorted formula. */
@@ -292,6 +311,40 @@ static void crps(void)
          sum / n);
   CHECK_NEAR(row("random", 300, NONE, 0, "crps", NULL), sum / n, 1e-6);
   rn_verify_free(v);
+
+  /* A large ensemble takes the sorted path inside; same check. */
+  {
+    enum { BIG = 60, NP = 50 };
+    static float big[BIG][NP], y[NP];
+    const float *bm[BIG];
+    double ref = 0, spread = 0;
+    for (int i = 0; i < NP; i++) {
+      float x[BIG];
+      double mu = 0, ss = 0;
+      s = s * 1664525u + 1013904223u;
+      y[i] = (float)(s >> 8) / 16777216.f * 70 - 20;
+      for (int m = 0; m < BIG; m++) {
+        s = s * 1664525u + 1013904223u;
+        big[m][i] = x[m] = (float)(s >> 8) / 16777216.f * 70 - 20;
+        mu += x[m];
+      }
+      mu /= BIG;
+      for (int m = 0; m < BIG; m++)
+        ss += (x[m] - mu) * (x[m] - mu);
+      spread += ss / (BIG - 1);
+      ref += crps_pairwise(x, BIG, y[i]);
+    }
+    for (int m = 0; m < BIG; m++)
+      bm[m] = big[m];
+    v = rn_verify_new(&opt);
+    CHECK_OK(rn_verify_add(v, "big", 300, bm, BIG, y, NP, 1));
+    load_rows(v);
+    printf("CRPS, %d members: accumulator %.9f, pairwise %.9f\n", BIG,
+           row("big", 300, NONE, 0, "crps", NULL), ref / NP);
+    CHECK_NEAR(row("big", 300, NONE, 0, "crps", NULL), ref / NP, 1e-6);
+    CHECK_NEAR(row("big", 300, NONE, 0, "spread", NULL), sqrt(spread / NP), 1e-5);
+    rn_verify_free(v);
+  }
 }
 
 /* Brier, ROC area, reliability and rank histogram on four pixels by hand. */
@@ -495,6 +548,57 @@ static void options(void)
   CHECK_NEAR(rn_verify_unit(142.5), 1, 0);
 }
 
+/* Several leads at once (one per thread) give the same sums as one by one. */
+static void leads_at_once(void)
+{
+  enum { NX = 37, NY = 29, M = 6, L = 5 };
+  static float f[L][M][NX * NY], o[L][NX * NY];
+  const float *mem[L][M], *const *mp[L], *op[L];
+  int leads[L];
+  struct rn_verify_options opt;
+  struct rn_verify *a, *b;
+  struct rn_score_row *ra, *rb;
+  int na, nb, diffs = 0;
+  uint32_t s = 31337;
+  for (int l = 0; l < L; l++) {
+    leads[l] = 300 * (l + 1);
+    for (int i = 0; i < NX * NY; i++) {
+      s = s * 1664525u + 1013904223u;
+      o[l][i] = (s >> 20) % 5 == 0 ? N_ : (float)(s >> 8) / 16777216.f * 90 - 35;
+      for (int m = 0; m < M; m++) {
+        s = s * 1664525u + 1013904223u;
+        f[l][m][i] = (float)(s >> 8) / 16777216.f * 90 - 35;
+      }
+    }
+    for (int m = 0; m < M; m++)
+      mem[l][m] = f[l][m];
+    mp[l] = mem[l];
+    op[l] = o[l];
+  }
+  rn_verify_options_init(&opt);
+  a = rn_verify_new(&opt);
+  b = rn_verify_new(&opt);
+  for (int l = 0; l < L; l++)
+    CHECK_OK(rn_verify_add(a, "p", leads[l], mem[l], M, o[l], NX, NY));
+  CHECK_OK(rn_verify_add_leads(b, "p", L, leads, mp, M, op, NX, NY));
+  CHECK(rn_verify_add_leads(b, "p", 2, (const int[]){300, 300}, mp, M, op, NX, NY) == RN_EUSAGE);
+  CHECK_OK(rn_verify_rows(a, &ra, &na));
+  CHECK_OK(rn_verify_rows(b, &rb, &nb));
+  CHECK(na == nb);
+  for (int i = 0; i < na && i < nb; i++) {
+    double x = ra[i].value, y = rb[i].value;
+    if (strcmp(ra[i].score, rb[i].score) || ra[i].n_pixels != rb[i].n_pixels ||
+        !(isnan(x) ? isnan(y) : fabs(x - y) <= 1e-9 * (1 + fabs(x))))
+      diffs++;
+  }
+  printf("rn_verify_add_leads: %d rows, %d differ from rn_verify_add\n", na, diffs);
+  CHECK(diffs == 0);
+  free(ra);
+  free(rb);
+  rn_verify_free(a);
+  rn_verify_free(b);
+}
+
 int main(void)
 {
   hand_contingency();
@@ -507,6 +611,7 @@ int main(void)
   ssim();
   missing();
   options();
+  leads_at_once();
   free(rows);
   TEST_DONE();
 }
