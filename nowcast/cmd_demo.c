@@ -123,8 +123,9 @@ static enum rn_status write_config(const char *dir, char *path, size_t size)
                    "[state]\ndir = %s/state\nkeep = 24\n\n"
                    "[products]\ndir = %s/products\nretention = 0\n\n"
                    "[run]\npredictors = %s\nmax_age = 15\nwait = 0\n\n"
-                   "[grid]\nsize = 300x300\nres = 1000\n",
-                   dir, dir, dir, "persistence");
+                   "[grid]\nsize = 300x300\nres = 1000\n\n"
+                   "[predictor.extrapolation-ens]\nmembers = 20\n",
+                   dir, dir, dir, "persistence, extrapolation, extrapolation-ens");
   if (n < 0 || (size_t)n >= sizeof text)
     return rn_error(RN_EUSAGE, "demo: %s: folder name too long", dir);
   snprintf(path, size, "%s/radnow.conf", dir);
@@ -204,6 +205,19 @@ static enum rn_status score_cycle(const struct rn_cycle_config *cc, const char *
   return RN_OK;
 }
 
+/* The longest lead of the configured predictors, seconds. */
+static long horizon(const struct rn_cycle_config *cc)
+{
+  long h = 0;
+  for (int i = 0; i < cc->npredictors; i++) {
+    const struct rn_predictor *p = cc->predictor[i];
+    long step = p->step_seconds > 0 ? p->step_seconds : cc->step;
+    if (p->nleads * step > h)
+      h = p->nleads * step;
+  }
+  return h;
+}
+
 static void print_table(const struct rn_verify *v, const struct rn_cycle_config *cc)
 {
   static const float thr[3] = {30, 40, 50};
@@ -224,7 +238,7 @@ static void print_table(const struct rn_verify *v, const struct rn_cycle_config 
   }
   printf("\nCSI at 30 dBZ by lead time:\n  %-20s", "predictor");
   for (size_t j = 0; j < sizeof leads / sizeof leads[0]; j++)
-    if (leads[j] * 60 <= cc->nleads * cc->lead_step)
+    if (leads[j] * 60 <= horizon(cc))
       printf(" %4d min", leads[j]);
   printf("\n");
   for (int i = 0; i < rn_verify_npredictors(v); i++) {
@@ -232,7 +246,7 @@ static void print_table(const struct rn_verify *v, const struct rn_cycle_config 
     printf("  %-20s", p);
     for (size_t j = 0; j < sizeof leads / sizeof leads[0]; j++) {
       double c;
-      if (leads[j] * 60 > cc->nleads * cc->lead_step)
+      if (leads[j] * 60 > horizon(cc))
         continue;
       c = rn_verify_csi(v, p, leads[j] * 60, 30);
       if (isnan(c))
@@ -259,7 +273,7 @@ int cmd_demo(int argc, char **argv)
   struct rn_synth_options so;
   struct rn_synth *s = NULL;
   struct rn_config *cfg = NULL;
-  struct rn_cycle_config cc;
+  struct rn_cycle_config cc = {0};
   struct rn_verify_options vo;
   struct rn_verify *v = NULL;
   struct truths *tr = NULL;
@@ -313,7 +327,7 @@ int cmd_demo(int argc, char **argv)
 
   /* Enough volumes for every cycle's inputs and the last cycle's leads. */
   need = rn_cycle_inputs_needed(&cc);
-  nvol = need + ncycles - 1 + (int)((cc.nleads * cc.lead_step + cc.step - 1) / cc.step);
+  nvol = need + ncycles - 1 + (int)((horizon(&cc) + cc.step - 1) / cc.step);
   snprintf(input, sizeof input, "%s/input", dir);
   if ((st = rn_mkdirs(input)))
     goto fail;
@@ -330,8 +344,8 @@ int cmd_demo(int argc, char **argv)
   /* The cycles, as cron would run them (the input folder also holds the
    * volumes that have not "arrived" yet: a cycle ignores files after its time). */
   first_cycle = so.start + (rn_time)(need - 1) * so.step;
-  printf("radnow demo: %d nowcast cycles (%d lead times of %ld min; predictors:", ncycles,
-         cc.nleads, cc.lead_step / 60);
+  printf("radnow demo: %d nowcast cycles (forecasts %ld min ahead; predictors:", ncycles,
+         horizon(&cc) / 60);
   for (int i = 0; i < cc.npredictors; i++)
     printf("%s %s", i ? "," : "", cc.predictors[i]);
   printf(")\n");
@@ -376,6 +390,7 @@ done:
   free(tr);
   rn_verify_free(v);
   rn_synth_free(s);
+  rn_cycle_config_free(&cc);
   rn_config_free(cfg);
   return rc;
 }
