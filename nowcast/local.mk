@@ -14,12 +14,10 @@ TESTS += tests/unit/test_synth
 TESTS += tests/synth.sh
 EXTRA_DIST += tests/synth.sh
 # The operational cycle: lock, state, inputs, cycle (library, so tests link it).
-libradnow_la_SOURCES += nowcast/lock.c nowcast/state.c nowcast/inputs.c nowcast/cycle.c \
-	nowcast/seams.c
+libradnow_la_SOURCES += nowcast/lock.c nowcast/state.c nowcast/inputs.c nowcast/cycle.c
 pkginclude_HEADERS += include/radnow/lock.h include/radnow/state.h include/radnow/inputs.h \
 	include/radnow/cycle.h
-noinst_HEADERS += nowcast/cycle_seams.h
-radnow_SOURCES += nowcast/cmd_run.c
+radnow_SOURCES += nowcast/cmd_run.c nowcast/cmd_demo.c
 # cmd_run calls HDF5 itself (H5dont_atexit).
 radnow_LDADD += $(HDF5_LIBS)
 # Ensemble mean and exceedance probabilities.
