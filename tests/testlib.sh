@@ -57,10 +57,13 @@ scratch_cleanup() {
   fi
 }
 trap scratch_cleanup EXIT
+# A folder for this test's files, removed when the test exits. scratch
+# prints a new folder inside it, so d=$(scratch) works (the cleanup belongs
+# to the test's own shell, not to the $(...) subshell).
+RN_TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/radnow-test.XXXXXX")
+trap 'rm -rf "$RN_TEST_TMP"' EXIT
 scratch() {
-  dir=$(mktemp -d "${TMPDIR:-/tmp}/radnow-test.XXXXXX") || return 1
-  echo "$dir" >>"$scratch_list"
-  echo "$dir"
+  mktemp -d "$RN_TEST_TMP/s.XXXXXX"
 }
 
 finish() {

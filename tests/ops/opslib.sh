@@ -4,10 +4,7 @@
 MKFRAMES=$top_builddir/tests/ops/mkframes
 
 setup_ops() {
-  # scratch's own EXIT trap fires when its $(...) subshell ends (dash),
-  # removing the folder at once: recreate it and clean up from this shell.
   mkdir -p "$1/in"
-  trap "rm -rf '$1'" EXIT
   "$MKFRAMES" "$1/in" 202002071300 8 5 "${2:-64}" || fail "mkframes failed"
   cat >"$1/radnow.conf" <<CONF
 [input]
