@@ -128,6 +128,10 @@ static void print_text(const char *path, const struct rn_radar_data *d, const ch
   if (d->kind == RN_DATA_VOLUME) {
     const struct rn_volume *v = &d->vol;
     printf("  source:    %s\n", v->source);
+    printf("  scan:      %s", rn_scan_type_name(v->scan_type));
+    if (v->vcp)
+      printf(", VCP %d", v->vcp);
+    printf("\n");
     printf("  site:      lat %.6f  lon %.6f  height %.1f m\n", v->lat, v->lon, v->height);
     printf("  time:      %s\n", rn_time_iso(v->time, t));
     if (d->time_from_name && llabs(d->time_from_name - v->time) >= 60)
@@ -225,6 +229,10 @@ static void print_json(const struct rn_radar_data *d, const char *want)
   json_str(d->version);
   json_key("object", 0);
   json_str(d->object);
+  json_key("scan_type", 0); /* PPI, sector, RHI, other (radnow/volume.h) */
+  vol ? json_str(rn_scan_type_name(v->scan_type)) : (void)fputs("null", stdout);
+  json_key("vcp", 0);
+  vol && v->vcp ? (void)printf("%d", v->vcp) : (void)fputs("null", stdout);
   json_key("source", 0);
   json_str(vol ? v->source : f->source);
   json_key("lat", 0);
