@@ -10,7 +10,7 @@ packages="
   libnetcdf-dev netcdf-bin
   libgdal-dev gdal-bin python3-gdal
   libproj-dev proj-bin
-  libopenblas-dev
+  libopenblas-dev libdnnl-dev
   libinih-dev
   libfftw3-dev
   libcairo2-dev

@@ -14,6 +14,9 @@
 
 #include "reader.h"
 
+/* Largest side of a 2-D dataset: a corrupt header cannot ask for terabytes. */
+#define RN_H5_MAX_SIDE 100000
+
 /* Largest compressed HDF5 file decompressed into memory. */
 #define RN_H5_MAX_BYTES ((size_t)2 << 30)
 
@@ -291,6 +294,9 @@ enum rn_status rn_h5_read_2d(hid_t dset, const char *file, const char *obj, enum
   *type = rn_h5_num_type(dset);
   if (*type == RN_H5_OTHER)
     return rn_error(RN_EUNSUPPORTED, "%s: %s: values are neither integers nor floats", file, obj);
+  if (dims[0] > RN_H5_MAX_SIDE || dims[1] > RN_H5_MAX_SIDE)
+    return rn_error(RN_EFORMAT, "%s: %s: %llu x %llu values is implausibly large", file, obj,
+                    (unsigned long long)dims[0], (unsigned long long)dims[1]);
   *rows = (size_t)dims[0];
   *cols = (size_t)dims[1];
   if (*rows == 0 || *cols == 0) {
@@ -385,6 +391,9 @@ enum rn_status rn_h5_fetch_2d(hid_t dset, const char *file, const char *obj, str
   b->type = rn_h5_num_type(dset);
   if (b->type == RN_H5_OTHER)
     return rn_error(RN_EUNSUPPORTED, "%s: %s: values are neither integers nor floats", file, obj);
+  if (dims[0] > RN_H5_MAX_SIDE || dims[1] > RN_H5_MAX_SIDE)
+    return rn_error(RN_EFORMAT, "%s: %s: %llu x %llu values is implausibly large", file, obj,
+                    (unsigned long long)dims[0], (unsigned long long)dims[1]);
   b->rows = (size_t)dims[0];
   b->cols = (size_t)dims[1];
   if (b->rows == 0 || b->cols == 0)

@@ -115,25 +115,28 @@ static enum rn_status extrap_run(struct rn_predictor *p, const struct rn_frame *
 {
   struct extrap *e = p->priv;
   size_t npix = (size_t)fc->grid.nx * fc->grid.ny;
-  float *u = rn_malloc(npix * sizeof(float), "motion"),
-        *v = rn_malloc(npix * sizeof(float), "motion");
+  float *u = rn_malloc(npix * sizeof(float), "motion");
+  float *v = rn_malloc(npix * sizeof(float), "motion");
+  float *uv = rn_malloc(2 * npix * sizeof(float), "motion");
   float *z = rn_extrap_floored(frames[nframes - 1]), steps;
   struct rn_trajectory t = {0};
   enum rn_status st = RN_ENOMEM;
-  if (!u || !v || !z)
+  if (!u || !v || !uv || !z)
     goto done;
   if ((st = rn_extrap_motion(&e->motion, frames, nframes, fc, u, v, &steps)))
     goto done;
-  if ((st = rn_trajectory_init(&t, fc->grid.nx, fc->grid.ny)))
+  rn_motion_interleave(u, v, npix, uv);
+  if ((st = rn_trajectory_init(&t, fc->grid.nx, fc->grid.ny, 1)))
     goto done;
   for (int l = 0; l < fc->nleads; l++) {
-    rn_trajectory_step(&t, u, v, 0, 0, steps);
+    rn_trajectory_step(&t, uv, 0, 0, steps);
     rn_advect_sample(z, &t, rn_forecast_field(fc, 0, l));
   }
 done:
   rn_trajectory_free(&t);
   free(u);
   free(v);
+  free(uv);
   free(z);
   return st;
 }

@@ -37,8 +37,9 @@
  *  - maps the result onto the observed dBZ distribution by rank
  *    (histogram probability matching): the wet area and the intensities
  *    stay those of the newest frame, no echo stays -32 dBZ;
- *  - advects that Lagrangian field with its perturbed motion (advect.c),
- *    nodata flowing in at the boundaries.
+ *  - advects that Lagrangian field with its perturbed motion (advect.c,
+ *    departure points every 2 pixels, interpolated between), nodata flowing
+ *    in at the boundaries.
  * Members run in parallel (OpenMP, dynamic schedule), each on one thread
  * with its own buffers; FFTW plans are shared read-only. A member's numbers
  * depend only on its own stream, so the forecast is bit-identical for the
@@ -69,7 +70,9 @@
 #include "rng.h"
 
 #define MAX_LEVELS 12
-#define NBINS 4096
+#define NBINS 16384
+/* Members' trajectories: nodes every 2 pixels (advect.h). */
+#define MEMBER_STRIDE 2
 
 struct ens {
   struct rn_optflow_params motion;
@@ -84,7 +87,7 @@ struct shared {
   int nx, ny, nlevels;
   size_t npix;
   const struct rn_cascade *c;
-  const float *u, *v;
+  const float *uv;          /* motion, interleaved (advect.h) */
   float steps;             /* frame steps per lead */
   const fftwf_complex *F0; /* spectrum of T0 */
   float phi[MAX_LEVELS];   /* per lead step */
@@ -101,7 +104,7 @@ struct shared {
 
 struct work {
   fftwf_complex *Y, *xi, *spec; /* nlevels x nspec, nspec, nspec */
-  float *real, *lag;
+  float *real, *lag, *lut;
   struct rn_trajectory t;
   unsigned *hist;
 };
@@ -186,9 +189,13 @@ static void distance_map(const float *z, float thr, int nx, int ny, float *d)
 }
 
 /* Probability matching by rank through a histogram: out takes the value of
- * the observed distribution at the rank of z among the valid pixels. Pixels
- * outside the growth mask take the lowest ranks (the driest value). */
-static void match(const struct shared *sh, const float *z, float radius, unsigned *hist, float *out)
+ * the observed distribution at the rank of z among the valid pixels (ranks
+ * are interpolated linearly inside each of the NBINS bins, so a bin that
+ * straddles a jump of the observed distribution, such as no echo to weak
+ * echo, gives a few intermediate values). Pixels outside the growth mask
+ * take the lowest ranks: the driest observed value. */
+static void match(const struct shared *sh, const float *z, float radius, unsigned *hist,
+                  float *lut, float *out)
 {
   size_t nvalid = 0, nmasked = 0;
   float lo = INFINITY, hi = -INFINITY, scale;
@@ -204,6 +211,8 @@ static void match(const struct shared *sh, const float *z, float radius, unsigne
     lo = z[i] < lo ? z[i] : lo;
     hi = z[i] > hi ? z[i] : hi;
   }
+  if (nvalid == 0)
+    return;
   scale = hi > lo ? NBINS / (hi - lo) : 0;
   memset(hist, 0, (NBINS + 1) * sizeof *hist);
   for (size_t i = 0; i < sh->npix; i++)
@@ -211,14 +220,19 @@ static void match(const struct shared *sh, const float *z, float radius, unsigne
       int b = (int)((z[i] - lo) * scale);
       hist[b < NBINS ? b : NBINS - 1]++;
     }
-  for (int b = 0; b <= NBINS; b++) { /* hist[b] becomes the count below bin b */
-    unsigned c = hist[b];
-    hist[b] = cum;
-    cum += c;
+  /* lut[b]: the observed value at the rank of the lower edge of bin b. */
+  for (int b = 0; b <= NBINS; b++) {
+    double t = ((double)nmasked + cum) / (double)nvalid * (double)(sh->ntarget - 1);
+    size_t k = (size_t)t;
+    lut[b] = k >= sh->ntarget - 1
+                 ? sh->target[sh->ntarget - 1]
+                 : (float)(sh->target[k] + (t - (double)k) * (sh->target[k + 1] - sh->target[k]));
+    if (b < NBINS)
+      cum += hist[b];
   }
   for (size_t i = 0; i < sh->npix; i++) {
-    double rank, q, t;
-    size_t k;
+    float fb;
+    int b;
     if (isnan(sh->z0[i])) {
       out[i] = NAN;
       continue;
@@ -227,22 +241,11 @@ static void match(const struct shared *sh, const float *z, float radius, unsigne
       out[i] = sh->target[0];
       continue;
     }
-    {
-      float fb = (z[i] - lo) * scale;
-      int b = (int)fb;
-      if (b > NBINS - 1)
-        b = NBINS - 1;
-      if (scale == 0)
-        fb = 0.5f, b = 0; /* flat: every pixel in the middle of one bin */
-      rank = (double)nmasked + hist[b] + (fb - b) * (double)(hist[b + 1] - hist[b]);
-    }
-    q = rank / (double)nvalid;
-    t = q * (double)(sh->ntarget - 1);
-    k = (size_t)t;
-    if (k >= sh->ntarget - 1)
-      out[i] = sh->target[sh->ntarget - 1];
-    else
-      out[i] = (float)(sh->target[k] + (t - k) * (sh->target[k + 1] - sh->target[k]));
+    fb = scale > 0 ? (z[i] - lo) * scale : 0.5f; /* flat: the middle of one bin */
+    b = (int)fb;
+    if (b > NBINS - 1)
+      b = NBINS - 1;
+    out[i] = lut[b] + (fb - (float)b) * (lut[b + 1] - lut[b]);
   }
 }
 
@@ -258,11 +261,7 @@ static void member_run(const struct shared *sh, struct work *w, int m, struct rn
   perp = (float)rn_rng_normal(&rng) * sh->sd_perp;
   du = par * sh->ex - perp * sh->ey;
   dv = par * sh->ey + perp * sh->ex;
-  for (int j = 0; j < sh->ny; j++)
-    for (int i = 0; i < sh->nx; i++) {
-      w->t.x[(size_t)j * sh->nx + i] = (float)i;
-      w->t.y[(size_t)j * sh->nx + i] = (float)j;
-    }
+  rn_trajectory_reset(&w->t);
   for (int l = 0; l < sh->nlevels; l++) {
     const float *wl = c->w + (size_t)l * nspec;
     fftwf_complex *Y = w->Y + (size_t)l * nspec;
@@ -270,8 +269,7 @@ static void member_run(const struct shared *sh, struct work *w, int m, struct rn
       Y[k] = wl[k] * sh->F0[k];
   }
   for (int lead = 0; lead < fc->nleads; lead++) {
-    for (size_t i = 0; i < sh->npix; i++)
-      w->real[i] = (float)rn_rng_normal(&rng);
+    rn_rng_fill_gauss4(&rng, w->real, sh->npix);
     rn_cascade_forward(c, w->real, w->xi);
     for (size_t k = 0; k < nspec; k++)
       w->spec[k] = 0;
@@ -288,8 +286,9 @@ static void member_run(const struct shared *sh, struct work *w, int m, struct rn
     rn_cascade_inverse(c, w->spec, w->real);
     for (size_t i = 0; i < sh->npix; i++)
       w->real[i] = (float)(w->real[i] * inv_n);
-    match(sh, w->real, sh->mask_radius + sh->mask_growth * (float)(lead + 1), w->hist, w->lag);
-    rn_trajectory_step(&w->t, sh->u, sh->v, du, dv, sh->steps);
+    match(sh, w->real, sh->mask_radius + sh->mask_growth * (float)(lead + 1), w->hist, w->lut,
+          w->lag);
+    rn_trajectory_step(&w->t, sh->uv, du, dv, sh->steps);
     rn_advect_sample(w->lag, &w->t, rn_forecast_field(fc, m, lead));
   }
 }
@@ -302,6 +301,7 @@ static void work_free(struct work *w)
   fftwf_free(w->real);
   free(w->lag);
   free(w->hist);
+  free(w->lut);
   rn_trajectory_free(&w->t);
 }
 
@@ -315,8 +315,9 @@ static enum rn_status work_alloc(struct work *w, const struct rn_cascade *c, int
   w->real = rn_cascade_real(c);
   w->lag = rn_malloc(npix * sizeof(float), "ensemble member");
   w->hist = rn_malloc((NBINS + 1) * sizeof(unsigned), "ensemble member");
-  if (!w->Y || !w->xi || !w->spec || !w->real || !w->lag || !w->hist ||
-      rn_trajectory_init(&w->t, c->nx, c->ny)) {
+  w->lut = rn_malloc((NBINS + 1) * sizeof(float), "ensemble member");
+  if (!w->Y || !w->xi || !w->spec || !w->real || !w->lag || !w->hist || !w->lut ||
+      rn_trajectory_init(&w->t, c->nx, c->ny, MEMBER_STRIDE)) {
     work_free(w);
     return rn_error(RN_ENOMEM, "extrapolation-ens: out of memory for a member's buffers");
   }
@@ -351,7 +352,7 @@ static enum rn_status ens_run(struct rn_predictor *p, const struct rn_frame *con
   struct shared sh = {0};
   struct rn_trajectory t1 = {0};
   struct work *works = NULL;
-  float *u = NULL, *v = NULL, *z0 = NULL, *z1 = NULL, *T = NULL, *dist = NULL, *target = NULL;
+  float *u = NULL, *v = NULL, *uv = NULL, *z0 = NULL, *z1 = NULL, *T = NULL, *dist = NULL, *target = NULL;
   float *a = NULL;
   fftwf_complex *F0 = NULL, *F1 = NULL;
   double var[MAX_LEVELS], rho[MAX_LEVELS], beta, frame_step, mpp, mx = 0, my = 0, mn = 0;
@@ -368,6 +369,7 @@ static enum rn_status ens_run(struct rn_predictor *p, const struct rn_frame *con
   nspec = e->cascade.nspec;
   u = rn_malloc(npix * sizeof(float), "motion");
   v = rn_malloc(npix * sizeof(float), "motion");
+  uv = rn_malloc(2 * npix * sizeof(float), "motion");
   z0 = rn_extrap_floored(newest);
   z1 = rn_extrap_floored(frames[nframes - 2]);
   T = rn_cascade_real(&e->cascade);
@@ -376,7 +378,7 @@ static enum rn_status ens_run(struct rn_predictor *p, const struct rn_frame *con
   a = rn_malloc((size_t)J * nspec * sizeof(float), "noise filters");
   F0 = rn_cascade_spec(&e->cascade);
   F1 = rn_cascade_spec(&e->cascade);
-  if (!u || !v || !z0 || !z1 || !T || !dist || !target || !a || !F0 || !F1)
+  if (!u || !v || !uv || !z0 || !z1 || !T || !dist || !target || !a || !F0 || !F1)
     goto done;
   if ((st = rn_extrap_motion(&e->motion, frames, nframes, fc, u, v, &sh.steps)))
     goto done;
@@ -385,9 +387,10 @@ static enum rn_status ens_run(struct rn_predictor *p, const struct rn_frame *con
   /* Spectra of the newest frame and of the previous one advected onto it. */
   to_cascade_units(z0, npix, e->floor_dbz, T);
   rn_cascade_forward(&e->cascade, T, F0);
-  if ((st = rn_trajectory_init(&t1, nx, ny)))
+  if ((st = rn_trajectory_init(&t1, nx, ny, 1)))
     goto done;
-  rn_trajectory_step(&t1, u, v, 0, 0, 1.0f);
+  rn_motion_interleave(u, v, npix, uv);
+  rn_trajectory_step(&t1, uv, 0, 0, 1.0f);
   rn_advect_sample(z1, &t1, T);
   to_cascade_units(T, npix, e->floor_dbz, T);
   rn_cascade_forward(&e->cascade, T, F1);
@@ -451,7 +454,7 @@ static enum rn_status ens_run(struct rn_predictor *p, const struct rn_frame *con
   }
 
   sh.nx = nx, sh.ny = ny, sh.nlevels = J, sh.npix = npix, sh.c = &e->cascade;
-  sh.u = u, sh.v = v, sh.F0 = F0, sh.a = a, sh.z0 = z0, sh.target = target, sh.dist = dist;
+  sh.uv = uv, sh.F0 = F0, sh.a = a, sh.z0 = z0, sh.target = target, sh.dist = dist;
   sh.mask_radius = e->mask_radius, sh.mask_growth = e->mask_growth;
   {
     uint64_t s = p->seed, r = (uint64_t)fc->reference_time;
@@ -492,6 +495,7 @@ done:
   rn_trajectory_free(&t1);
   free(u);
   free(v);
+  free(uv);
   free(z0);
   free(z1);
   fftwf_free(T);

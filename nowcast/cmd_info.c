@@ -91,6 +91,20 @@ static double frame_max(const struct rn_frame *f)
   return mx <= RN_DBZ_NOECHO ? NAN : mx;
 }
 
+/* Units of an ODIM moment (volumes keep physical values). */
+static const char *moment_units(const char *q)
+{
+  static const char *const map[][2] = {{"VRAD", "m/s"}, {"WRAD", "m/s"}, {"ZDR", "dB"},
+                                       {"LDR", "dB"},   {"RHOHV", "1"},  {"PHIDP", "deg"},
+                                       {"KDP", "deg/km"}, {"SQI", "1"},  {"SNR", "dB"}};
+  if (is_reflectivity(q))
+    return "dBZ";
+  for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+    if (strncmp(q, map[i][0], strlen(map[i][0])) == 0)
+      return map[i][1];
+  return "";
+}
+
 static const char *volume_quantity(const struct rn_volume *v, const char *want)
 {
   for (int s = 0; s < v->nsweeps; s++) {
@@ -256,7 +270,10 @@ static void print_json(const struct rn_radar_data *d, const char *want)
       }
       putchar(']');
       json_key("max_dbz", 0);
-      json_num(sweep_max(sw, want));
+      {
+        const struct rn_moment *rm = report_moment(sw, want);
+        json_num(rm && is_reflectivity(rm->quantity) ? sweep_max(sw, want) : NAN);
+      }
       putchar('}');
     }
     putchar(']');
@@ -289,14 +306,16 @@ static void print_json(const struct rn_radar_data *d, const char *want)
   json_key("quantity", 0);
   json_str(vol ? volume_quantity(v, want) : f->quantity);
   json_key("units", 0);
-  json_str(vol ? "dBZ" : d->units);
+  json_str(vol ? moment_units(volume_quantity(v, want)) : d->units);
   json_key("encoding", 0);
   if (d->encoding[0])
     json_str(d->encoding);
   else
     fputs("null", stdout);
   json_key("max_dbz", 0);
-  if (vol) {
+  if (vol && !is_reflectivity(volume_quantity(v, want))) {
+    fputs("null", stdout); /* not a reflectivity */
+  } else if (vol) {
     double mx = NAN;
     for (int s = 0; s < v->nsweeps; s++) {
       double m = sweep_max(&v->sweeps[s], want);

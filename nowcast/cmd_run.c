@@ -30,20 +30,22 @@ static void usage(FILE *out)
           "3 another run holds the lock, 4 output could not be written.\n");
 }
 
-/* "section.key=value" */
+/* "section.key=value"; the section may hold dots ([predictor.NAME]), keys do not. */
 static enum rn_status set_entry(struct rn_config *cfg, const char *arg)
 {
   char buf[1024];
-  char *dot, *eq;
+  char *dot = NULL, *eq;
   if (strlen(arg) >= sizeof buf)
     return rn_error(RN_EUSAGE, "--set %s: too long", arg);
   strcpy(buf, arg);
-  dot = strchr(buf, '.');
   eq = strchr(buf, '=');
-  if (!dot || !eq || dot > eq || dot == buf || eq == dot + 1)
+  if (eq) {
+    *eq = '\0';
+    dot = strrchr(buf, '.');
+  }
+  if (!eq || !dot || dot == buf || dot[1] == '\0')
     return rn_error(RN_EUSAGE, "--set %s: want SECTION.KEY=VALUE", arg);
   *dot = '\0';
-  *eq = '\0';
   return rn_config_set(cfg, buf, dot + 1, eq + 1);
 }
 
@@ -65,7 +67,7 @@ int cmd_run(int argc, char **argv)
   int nsets = 0, c, have_time = 0;
   rn_time now = 0;
   struct rn_config *cfg;
-  struct rn_cycle_config cc;
+  struct rn_cycle_config cc = {0};
   struct rn_cycle_result res;
   enum rn_status st;
 
@@ -117,12 +119,10 @@ int cmd_run(int argc, char **argv)
     st = rn_cycle_config_load(&cc, cfg);
   if (!st)
     st = rn_cycle_run(&cc, now, 1, &res);
-  if (st) {
-    int rc = fail(st);
-    rn_config_free(cfg);
-    return rc;
-  }
-  printf("%s\n", res.latest);
+  rn_cycle_config_free(&cc);
   rn_config_free(cfg);
+  if (st)
+    return fail(st);
+  printf("%s\n", res.latest);
   return 0;
 }

@@ -21,7 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cycle_seams.h"
 
 /* ---- configuration ---------------------------------------------------- */
 
@@ -74,9 +73,10 @@ static enum rn_status split_predictors(struct rn_cycle_config *cc, const char *l
     return rn_error(RN_EUSAGE, "config: %s: [run] predictors: none given",
                     rn_config_path(cc->cfg));
   for (int i = 0; i < cc->npredictors; i++)
-    if (!rn_seam_predictor_known(cc->predictors[i]))
-      return rn_error(RN_EUSAGE, "config: %s: [run] predictors: '%s' is not a predictor (known: %s)",
-                      rn_config_path(cc->cfg), cc->predictors[i], rn_seam_predictor_names());
+    for (int j = 0; j < i; j++)
+      if (strcmp(cc->predictors[i], cc->predictors[j]) == 0)
+        return rn_error(RN_EUSAGE, "config: %s: [run] predictors: '%s' given twice",
+                        rn_config_path(cc->cfg), cc->predictors[i]);
   return RN_OK;
 }
 
@@ -95,9 +95,7 @@ static enum rn_status copy_dir(char *dst, size_t size, const char *v, const char
 enum rn_status rn_cycle_config_load(struct rn_cycle_config *cc, const struct rn_config *cfg)
 {
   enum rn_status st;
-  long seed;
-  double th[8];
-  int nth = 8, need;
+  int need;
 
   memset(cc, 0, sizeof *cc);
   cc->cfg = cfg;
@@ -114,16 +112,13 @@ enum rn_status rn_cycle_config_load(struct rn_cycle_config *cc, const struct rn_
       (st = rn_config_double(cfg, "run", "wait", 120, &cc->wait)) ||
       (st = rn_config_double(cfg, "run", "poll", 10, &cc->poll)) ||
       (st = get_count(cfg, "state", "keep", 24, 1, RN_MAX_INPUTS, &cc->keep)) ||
-      (st = get_count(cfg, "run", "inputs", 0, 0, RN_MAX_INPUTS, &cc->inputs)) ||
-      (st = get_count(cfg, "run", "leads", 12, 1, 1000, &cc->nleads)) ||
-      (st = get_minutes(cfg, "run", "lead_step", (double)cc->step / 60.0, 1, &cc->lead_step)) ||
-      (st = get_count(cfg, "run", "members", 20, 1, 1000, &cc->members)) ||
-      (st = rn_config_int(cfg, "run", "seed", 1, &seed)) ||
-      (st = rn_config_doubles(cfg, "products", "thresholds", th, &nth)) ||
       (st = rn_config_bool(cfg, "products", "geotiff", 1, &cc->geotiff)) ||
       (st = rn_config_bool(cfg, "products", "netcdf", 1, &cc->netcdf)) ||
       (st = get_minutes(cfg, "products", "retention", 1440, 0, &cc->retention)))
     return st;
+  if (cc->wait < 0 || cc->poll <= 0)
+    return rn_error(RN_EUSAGE, "config: %s: [run] wait must be >= 0 and poll > 0 seconds",
+                    rn_config_path(cfg));
   rn_geotiff_options_init(&cc->gtiff);
   {
     const char *c = rn_config_string(cfg, "products", "compress", "DEFLATE");
@@ -141,22 +136,6 @@ enum rn_status rn_cycle_config_load(struct rn_cycle_config *cc, const struct rn_
     cc->gtiff.level = (int)level;
     cc->gtiff.blocksize = (int)block;
   }
-  if (cc->wait < 0 || cc->poll <= 0)
-    return rn_error(RN_EUSAGE, "config: %s: [run] wait must be >= 0 and poll > 0 seconds",
-                    rn_config_path(cfg));
-  cc->seed = (unsigned long long)seed;
-  if (rn_config_get(cfg, "products", "thresholds")) {
-    cc->nthresholds = nth;
-    memcpy(cc->thresholds, th, (size_t)nth * sizeof th[0]);
-  } else {
-    cc->nthresholds = 3;
-    cc->thresholds[0] = 30;
-    cc->thresholds[1] = 40;
-    cc->thresholds[2] = 50;
-  }
-  st = split_predictors(cc, rn_config_string(cfg, "run", "predictors", "persistence"));
-  if (st)
-    return st;
   {
     /* Check [input] now, before the cycle takes the lock. */
     struct rn_inputs in;
@@ -165,11 +144,48 @@ enum rn_status rn_cycle_config_load(struct rn_cycle_config *cc, const struct rn_
     if (st)
       return st;
   }
-  need = rn_seam_inputs_needed(cc);
-  if (cc->keep < need)
+  if ((st = split_predictors(cc, rn_config_string(cfg, "run", "predictors",
+                                                  "extrapolation, extrapolation-ens"))))
+    return st;
+  for (int i = 0; i < cc->npredictors; i++) {
+    struct rn_predictor *p;
+    if ((st = rn_predictor_create(cc->predictors[i], cfg, &p))) {
+      rn_cycle_config_free(cc);
+      return rn_error_prefix(st, "config: %s: [run] predictors", rn_config_path(cfg));
+    }
+    cc->predictor[i] = p;
+    /* The cycle selects frames one input step apart. */
+    if (p->step_seconds > 0 && p->step_seconds != cc->step) {
+      rn_cycle_config_free(cc);
+      return rn_error(RN_EUSAGE, "config: %s: [%s] step_minutes = %g differs from [input] step "
+                      "= %g", rn_config_path(cfg), p->section, p->step_seconds / 60.0,
+                      cc->step / 60.0);
+    }
+  }
+  need = rn_cycle_inputs_needed(cc);
+  if (cc->keep < need) {
+    rn_cycle_config_free(cc);
     return rn_error(RN_EUSAGE, "config: %s: [state] keep = %d: the predictors need %d frames",
                     rn_config_path(cfg), cc->keep, need);
+  }
   return RN_OK;
+}
+
+void rn_cycle_config_free(struct rn_cycle_config *cc)
+{
+  for (int i = 0; i < RN_MAX_PREDICTORS; i++) {
+    rn_predictor_destroy(cc->predictor[i]);
+    cc->predictor[i] = NULL;
+  }
+}
+
+int rn_cycle_inputs_needed(const struct rn_cycle_config *cc)
+{
+  int need = 1;
+  for (int i = 0; i < cc->npredictors; i++)
+    if (cc->predictor[i] && cc->predictor[i]->ninputs > need)
+      need = cc->predictor[i]->ninputs;
+  return need;
 }
 
 /* ---- stage timing ----------------------------------------------------- */
@@ -205,7 +221,7 @@ static enum rn_status gather_and_select(const struct rn_cycle_config *cc,
                                         rn_time now, int may_wait, struct rn_selection *sel,
                                         struct timer *tm)
 {
-  struct rn_select_params p = {rn_seam_inputs_needed(cc), cc->step, cc->max_age};
+  struct rn_select_params p = {rn_cycle_inputs_needed(cc), cc->step, cc->max_age};
   rn_time expected = rn_select_expected(now, cc->step, cc->delay);
   rn_time from = now - cc->max_age - (rn_time)(p.need - 1) * cc->step;
   double deadline = (double)now + cc->wait;
@@ -369,6 +385,7 @@ enum rn_status rn_cycle_run(const struct rn_cycle_config *cc, rn_time now, int m
   struct rn_state s;
   struct rn_inputs in = {0};
   struct rn_frame *frames = NULL;
+  const struct rn_frame *fptr[RN_MAX_INPUTS];
   struct rn_product_list list = {0}, top = {0};
   struct timer tm = {res, 0};
   double start = rn_clock();
@@ -405,6 +422,8 @@ enum rn_status rn_cycle_run(const struct rn_cycle_config *cc, rn_time now, int m
   }
   if ((st = load_frames(&s, &res->sel, frames)))
     goto out;
+  for (int i = 0; i < res->sel.n; i++)
+    fptr[i] = &frames[i];
   snprintf(msg, sizeof msg, "%d frame(s) of %d x %d", res->sel.n, frames[0].grid.nx,
            frames[0].grid.ny);
   stage_done(&tm, "load", msg);
@@ -427,7 +446,7 @@ enum rn_status rn_cycle_run(const struct rn_cycle_config *cc, rn_time now, int m
     int before = list.n;
     memset(&fc, 0, sizeof fc);
     snprintf(stage, sizeof stage, "predict %s", name);
-    st = rn_seam_predict(cc, name, frames, res->sel.n, &fc);
+    st = rn_predictor_run(cc->predictor[i], fptr, res->sel.n, &fc);
     if (st) {
       /* One failing predictor does not stop the others. */
       rn_log_error("cycle: %s: %s", name, rn_errmsg());

@@ -2,7 +2,8 @@
 radnow_SOURCES += nowcast/radnow.c nowcast/cmd_info.c
 radnow_SOURCES += nowcast/cmd_grid.c
 noinst_HEADERS += nowcast/commands.h
-radnow_SOURCES += nowcast/cmd_verify.c
+radnow_SOURCES += nowcast/cmd_verify.c nowcast/verify_obs.c
+noinst_HEADERS += nowcast/verify_obs.h
 # radnow synth: the synthetic scene and radar (library, for tests and the demo).
 libradnow_la_SOURCES += nowcast/synth.c
 pkginclude_HEADERS += include/radnow/synth.h
@@ -13,12 +14,10 @@ TESTS += tests/unit/test_synth
 TESTS += tests/synth.sh
 EXTRA_DIST += tests/synth.sh
 # The operational cycle: lock, state, inputs, cycle (library, so tests link it).
-libradnow_la_SOURCES += nowcast/lock.c nowcast/state.c nowcast/inputs.c nowcast/cycle.c \
-	nowcast/seams.c
+libradnow_la_SOURCES += nowcast/lock.c nowcast/state.c nowcast/inputs.c nowcast/cycle.c
 pkginclude_HEADERS += include/radnow/lock.h include/radnow/state.h include/radnow/inputs.h \
 	include/radnow/cycle.h
-noinst_HEADERS += nowcast/cycle_seams.h
-radnow_SOURCES += nowcast/cmd_run.c
+radnow_SOURCES += nowcast/cmd_run.c nowcast/cmd_demo.c
 # cmd_run calls HDF5 itself (H5dont_atexit).
 radnow_LDADD += $(HDF5_LIBS)
 # Ensemble mean and exceedance probabilities.

@@ -134,23 +134,113 @@ static PJ *crs_from(PJ_CONTEXT *ctx, const char *def)
   return proj_create(ctx, def);
 }
 
-/* Pixel centres of the grid, then into the radar-centred azimuthal
- * equidistant projection (X east, Y north, metres): its distance from the
- * origin is the geodesic distance from the site and atan2(X, Y) the
- * geodesic azimuth. When the grid is that projection already, nothing to do. */
+/* Transform n points (in place) from the CRS src to dst with PROJ in bulk.
+ * PROJ objects are not shared between threads: one context and one
+ * operation per thread, each transforming its own block of points. Points
+ * PROJ cannot transform become NaN. */
+static enum rn_status transform(const char *src, const char *dst, double *X, double *Y, size_t n)
+{
+  int failed = 0;
+#pragma omp parallel reduction(| : failed) if (n > 4096)
+  {
+    int t = 0, nt = 1;
+    size_t lo, hi;
+    PJ_CONTEXT *c = proj_context_create();
+    PJ *op, *norm = NULL;
+#ifdef _OPENMP
+    t = omp_get_thread_num();
+    nt = omp_get_num_threads();
+#endif
+    lo = n * (size_t)t / (size_t)nt;
+    hi = n * (size_t)(t + 1) / (size_t)nt;
+    proj_log_level(c, PJ_LOG_NONE);
+    op = proj_create_crs_to_crs(c, src, dst, NULL);
+    if (op)
+      norm = proj_normalize_for_visualization(c, op);
+    if (!norm)
+      failed = 1;
+    else if (hi > lo)
+      proj_trans_generic(norm, PJ_FWD, X + lo, sizeof(double), hi - lo, Y + lo, sizeof(double),
+                         hi - lo, NULL, 0, 0, NULL, 0, 0);
+    if (norm)
+      proj_destroy(norm);
+    if (op)
+      proj_destroy(op);
+    proj_context_destroy(c);
+  }
+  if (failed)
+    return rn_error(RN_EUSAGE, "grid: PROJ has no transformation from the grid CRS to %s", dst);
+  for (size_t p = 0; p < n; p++)
+    if (!(fabs(X[p]) < 1e15) || !(fabs(Y[p]) < 1e15))
+      X[p] = Y[p] = NAN;
+  return RN_OK;
+}
+
+/* The lattice: every LATTICE-th pixel centre and the last one, per axis. */
+#define LATTICE 8
+#define LATTICE_TOL 1e-3 /* largest interpolation error allowed, in pixels */
+
+static int lattice_size(int n)
+{
+  return (n - 1 + LATTICE - 1) / LATTICE + 1;
+}
+
+static int lattice_index(int k, int n)
+{
+  return k * LATTICE < n - 1 ? k * LATTICE : n - 1;
+}
+
+/* Bilinear interpolation of the lattice values V (ly x lx, both >= 2) at
+ * pixel (i, j). */
+static double lattice_at(const double *V, int lx, int ly, int nx, int ny, int i, int j)
+{
+  int kx = i / LATTICE, ky = j / LATTICE;
+  int i0, i1, j0, j1;
+  double tx, ty, a, b;
+  const double *r0, *r1;
+  if (kx > lx - 2)
+    kx = lx - 2;
+  if (ky > ly - 2)
+    ky = ly - 2;
+  i0 = lattice_index(kx, nx);
+  i1 = lattice_index(kx + 1, nx);
+  j0 = lattice_index(ky, ny);
+  j1 = lattice_index(ky + 1, ny);
+  tx = (double)(i - i0) / (i1 - i0);
+  ty = (double)(j - j0) / (j1 - j0);
+  r0 = V + (size_t)ky * lx;
+  r1 = r0 + lx;
+  a = r0[kx] + tx * (r0[kx + 1] - r0[kx]);
+  b = r1[kx] + tx * (r1[kx + 1] - r1[kx]);
+  return a + ty * (b - a);
+}
+
+/* Pixel centres of the grid into the radar-centred azimuthal equidistant
+ * projection (X east, Y north, metres): the distance from its origin is the
+ * geodesic distance from the site and atan2(X, Y) the geodesic azimuth.
+ * When the grid is that projection already, nothing to transform. Else PROJ
+ * transforms a lattice of every 8th pixel centre exactly and the pixels in
+ * between are interpolated bilinearly (the mapping is smooth), provided the
+ * interpolation agrees with exact transforms at the centre of every lattice
+ * cell within a thousandth of a pixel (1 m for 1 km pixels; gates are 250 m
+ * and more); otherwise every pixel is transformed. */
 static enum rn_status to_site_aeqd(const struct rn_grid *g, double lat, double lon, double *X,
                                    double *Y)
 {
   char aeqd[256];
-  size_t npix = (size_t)g->nx * (size_t)g->ny;
+  const int nx = g->nx, ny = g->ny, lx = lattice_size(nx), ly = lattice_size(ny);
+  const size_t npix = (size_t)nx * (size_t)ny, nl = (size_t)lx * (size_t)ly;
+  const size_t nc = (size_t)(lx - 1) * (size_t)(ly - 1);
+  double *LX = NULL, *LY = NULL, *CX = NULL, *CY = NULL, maxerr = 0, tol;
   PJ_CONTEXT *ctx;
   PJ *src, *dst;
-  int same, failed = 0;
+  int same, usable = 1;
+  enum rn_status st;
 
-  for (int j = 0; j < g->ny; j++)
-    for (int i = 0; i < g->nx; i++) {
-      X[(size_t)j * g->nx + i] = g->xmin + (i + 0.5) * g->dx;
-      Y[(size_t)j * g->nx + i] = g->ymax - (j + 0.5) * g->dy;
+  for (int j = 0; j < ny; j++)
+    for (int i = 0; i < nx; i++) {
+      X[(size_t)j * nx + i] = g->xmin + (i + 0.5) * g->dx;
+      Y[(size_t)j * nx + i] = g->ymax - (j + 0.5) * g->dy;
     }
   rn_grid_aeqd(lat, lon, aeqd, sizeof aeqd);
   strcat(aeqd, " +type=crs");
@@ -168,43 +258,64 @@ static enum rn_status to_site_aeqd(const struct rn_grid *g, double lat, double l
     rn_log_debug("grid: the grid is the radar's azimuthal equidistant projection");
     return RN_OK;
   }
+  if (nx < 2 * LATTICE || ny < 2 * LATTICE)
+    return transform(g->crs_wkt, aeqd, X, Y, npix);
 
-  /* PROJ objects are not shared between threads: one context and one
-   * operation per thread, each transforming its own block of pixels. */
-#pragma omp parallel reduction(| : failed)
-  {
-    int t = 0, nt = 1;
-    size_t lo, hi;
-    PJ_CONTEXT *c = proj_context_create();
-    PJ *op, *norm = NULL;
-#ifdef _OPENMP
-    t = omp_get_thread_num();
-    nt = omp_get_num_threads();
-#endif
-    lo = npix * (size_t)t / (size_t)nt;
-    hi = npix * (size_t)(t + 1) / (size_t)nt;
-    proj_log_level(c, PJ_LOG_NONE);
-    op = proj_create_crs_to_crs(c, g->crs_wkt, aeqd, NULL);
-    if (op)
-      norm = proj_normalize_for_visualization(c, op);
-    if (!norm)
-      failed = 1;
-    else if (hi > lo)
-      proj_trans_generic(norm, PJ_FWD, X + lo, sizeof(double), hi - lo, Y + lo, sizeof(double),
-                         hi - lo, NULL, 0, 0, NULL, 0, 0);
-    if (norm)
-      proj_destroy(norm);
-    if (op)
-      proj_destroy(op);
-    proj_context_destroy(c);
+  LX = malloc(2 * (nl + nc) * sizeof *LX);
+  if (!LX)
+    return rn_error(RN_ENOMEM, "grid: out of memory");
+  LY = LX + nl;
+  CX = LY + nl;
+  CY = CX + nc;
+  for (int ky = 0; ky < ly; ky++)
+    for (int kx = 0; kx < lx; kx++) {
+      size_t k = (size_t)ky * lx + kx;
+      LX[k] = X[(size_t)lattice_index(ky, ny) * nx + lattice_index(kx, nx)];
+      LY[k] = Y[(size_t)lattice_index(ky, ny) * nx + lattice_index(kx, nx)];
+    }
+  /* check points: the pixel nearest the centre of each lattice cell */
+  for (int ky = 0; ky < ly - 1; ky++)
+    for (int kx = 0; kx < lx - 1; kx++) {
+      int i = (lattice_index(kx, nx) + lattice_index(kx + 1, nx)) / 2;
+      int j = (lattice_index(ky, ny) + lattice_index(ky + 1, ny)) / 2;
+      CX[(size_t)ky * (lx - 1) + kx] = X[(size_t)j * nx + i];
+      CY[(size_t)ky * (lx - 1) + kx] = Y[(size_t)j * nx + i];
+    }
+  st = transform(g->crs_wkt, aeqd, LX, LY, nl);
+  if (!st)
+    st = transform(g->crs_wkt, aeqd, CX, CY, nc);
+  if (st) {
+    free(LX);
+    return st;
   }
-  if (failed)
-    return rn_error(RN_EUSAGE, "grid: no PROJ transformation from the grid CRS to the radar at "
-                               "%.4f, %.4f", lat, lon);
-  for (size_t p = 0; p < npix; p++)
-    if (X[p] == HUGE_VAL || Y[p] == HUGE_VAL)
-      X[p] = Y[p] = NAN;
-  return RN_OK;
+  /* the pixel size in metres, from the first lattice step */
+  tol = LATTICE_TOL * hypot(LX[1] - LX[0], LY[1] - LY[0]) / lattice_index(1, nx);
+  for (int ky = 0; ky < ly - 1; ky++)
+    for (int kx = 0; kx < lx - 1; kx++) {
+      int i = (lattice_index(kx, nx) + lattice_index(kx + 1, nx)) / 2;
+      int j = (lattice_index(ky, ny) + lattice_index(ky + 1, ny)) / 2;
+      double ex = CX[(size_t)ky * (lx - 1) + kx] - lattice_at(LX, lx, ly, nx, ny, i, j);
+      double ey = CY[(size_t)ky * (lx - 1) + kx] - lattice_at(LY, lx, ly, nx, ny, i, j);
+      double e = hypot(ex, ey);
+      if (!(e <= tol)) /* also NaN: a point PROJ could not transform */
+        usable = 0;
+      maxerr = isnan(e) ? INFINITY : fmax(maxerr, e);
+    }
+  if (usable) {
+#pragma omp parallel for schedule(static)
+    for (int j = 0; j < ny; j++)
+      for (int i = 0; i < nx; i++) {
+        X[(size_t)j * nx + i] = lattice_at(LX, lx, ly, nx, ny, i, j);
+        Y[(size_t)j * nx + i] = lattice_at(LY, lx, ly, nx, ny, i, j);
+      }
+    rn_log_debug("grid: pixel positions interpolated from a lattice of %d x %d (largest error "
+                 "%.4f m at %zu check points, allowed %.4f m)", lx, ly, maxerr, nc, tol);
+  } else {
+    rn_log_debug("grid: every pixel transformed with PROJ (lattice error up to %g m)", maxerr);
+    st = transform(g->crs_wkt, aeqd, X, Y, npix);
+  }
+  free(LX);
+  return st;
 }
 
 enum rn_status rn_lut_build(const struct rn_volume *vol, const struct rn_grid *grid,

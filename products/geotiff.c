@@ -344,33 +344,41 @@ out:
   return st;
 }
 
-static enum rn_status write_one(const struct rn_forecast *fc, int l, enum rn_geotiff_kind kind,
-                                int k, const char *outdir, const struct rn_geotiff_options *opt,
-                                struct rn_product_list *list)
-{
-  struct rn_product p;
-  char path[4096];
-  float thr = kind == RN_GEOTIFF_PROB ? fc->thresholds[k] : NAN;
+/* One file of rn_products_write_geotiffs: what to write and how it went. */
+struct job {
+  int l, k;
+  enum rn_geotiff_kind kind;
   enum rn_status st;
+  struct rn_product p;
+  char msg[512];
+};
 
-  memset(&p, 0, sizeof p);
-  rn_geotiff_kind_name(kind, thr, p.kind, sizeof p.kind);
-  st = rn_product_name(p.file, sizeof p.file, fc->predictor, fc->reference_time,
-                       fc->lead_seconds[l], p.kind, NULL);
-  if (st)
-    return st;
-  if (snprintf(path, sizeof path, "%s/%s", outdir, p.file) >= (int)sizeof path)
-    return rn_error(RN_EWRITE, "geotiff: %s: path too long", outdir);
-  st = rn_geotiff_write(fc, l, kind, k, path, opt);
-  if (st || !list)
-    return st;
-  snprintf(p.predictor, sizeof p.predictor, "%s", fc->predictor);
-  p.reference_time = fc->reference_time;
-  p.valid_time = fc->reference_time + fc->lead_seconds[l];
-  p.lead_seconds = fc->lead_seconds[l];
-  p.members = fc->nmembers;
-  p.threshold = thr;
-  return rn_product_list_add(list, &p);
+static void run_job(const struct rn_forecast *fc, const char *outdir,
+                    const struct rn_geotiff_options *opt, struct job *j)
+{
+  struct rn_product *p = &j->p;
+  char path[4096];
+  float thr = j->kind == RN_GEOTIFF_PROB ? fc->thresholds[j->k] : NAN;
+
+  memset(p, 0, sizeof *p);
+  rn_geotiff_kind_name(j->kind, thr, p->kind, sizeof p->kind);
+  j->st = rn_product_name(p->file, sizeof p->file, fc->predictor, fc->reference_time,
+                          fc->lead_seconds[j->l], p->kind, NULL);
+  if (!j->st && snprintf(path, sizeof path, "%s/%s", outdir, p->file) >= (int)sizeof path)
+    j->st = rn_error(RN_EWRITE, "geotiff: %s: path too long", outdir);
+  if (!j->st)
+    j->st = rn_geotiff_write(fc, j->l, j->kind, j->k, path, opt);
+  if (j->st) {
+    /* Error messages are per thread: keep it for the caller's thread. */
+    snprintf(j->msg, sizeof j->msg, "%s", rn_errmsg());
+    return;
+  }
+  snprintf(p->predictor, sizeof p->predictor, "%s", fc->predictor);
+  p->reference_time = fc->reference_time;
+  p->valid_time = fc->reference_time + fc->lead_seconds[j->l];
+  p->lead_seconds = fc->lead_seconds[j->l];
+  p->members = fc->nmembers;
+  p->threshold = thr;
 }
 
 enum rn_status rn_products_write_geotiffs(const struct rn_forecast *fc, const char *outdir,
@@ -378,24 +386,45 @@ enum rn_status rn_products_write_geotiffs(const struct rn_forecast *fc, const ch
                                           struct rn_product_list *list)
 {
   struct rn_geotiff_options defaults;
+  struct job *jobs;
+  int n = 0, per = 2 + (fc->prob ? fc->nthresholds : 0);
   enum rn_status st;
+
   if (!opt) {
     rn_geotiff_options_init(&defaults);
     opt = &defaults;
   }
+  if (fc->nleads <= 0 || !fc->lead_seconds)
+    return rn_error(RN_EINTERNAL, "geotiff: %s: forecast without lead times", outdir);
   st = rn_mkdirs(outdir);
   if (st)
     return st;
+  jobs = rn_calloc((size_t)fc->nleads * (size_t)per, sizeof *jobs, "product list");
+  if (!jobs)
+    return RN_ENOMEM;
   for (int l = 0; l < fc->nleads; l++) {
-    if ((opt->kinds & RN_GEOTIFF_DBZ) && (st = write_one(fc, l, RN_GEOTIFF_DBZ, 0, outdir, opt, list)))
-      return st;
-    if ((opt->kinds & RN_GEOTIFF_DISPLAY) &&
-        (st = write_one(fc, l, RN_GEOTIFF_DISPLAY, 0, outdir, opt, list)))
-      return st;
+    if (opt->kinds & RN_GEOTIFF_DBZ)
+      jobs[n++] = (struct job){.l = l, .kind = RN_GEOTIFF_DBZ};
+    if (opt->kinds & RN_GEOTIFF_DISPLAY)
+      jobs[n++] = (struct job){.l = l, .kind = RN_GEOTIFF_DISPLAY};
     if ((opt->kinds & RN_GEOTIFF_PROB) && fc->prob)
       for (int k = 0; k < fc->nthresholds; k++)
-        if ((st = write_one(fc, l, RN_GEOTIFF_PROB, k, outdir, opt, list)))
-          return st;
+        jobs[n++] = (struct job){.l = l, .k = k, .kind = RN_GEOTIFF_PROB};
   }
-  return RN_OK;
+  /* Files are independent: compressing them on every core saves most of
+   * the products stage. GDAL registers its drivers once, before. */
+  if (GDALGetDriverCount() == 0)
+    GDALAllRegister();
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int i = 0; i < n; i++)
+    run_job(fc, outdir, opt, &jobs[i]);
+  /* Report the first failure in file order; list what was published. */
+  for (int i = 0; i < n && !st; i++) {
+    if (jobs[i].st)
+      st = rn_error(jobs[i].st, "%s", jobs[i].msg);
+    else if (list)
+      st = rn_product_list_add(list, &jobs[i].p);
+  }
+  free(jobs);
+  return st;
 }

@@ -42,3 +42,5 @@ tests_data_test_cinrad_nexrad_grid_LDADD = libradnow.la
 TESTS += tests/data/test_cinrad_nexrad_grid
 TESTS += tests/ops/cycle_helchteren.sh
 EXTRA_DIST += tests/ops/cycle_helchteren.sh
+TESTS += tests/ops/demo.sh
+EXTRA_DIST += tests/ops/demo.sh

@@ -10,6 +10,7 @@
  * as "no event". Window counts come from summed-area tables: the cost per
  * pixel does not depend on n. FSS is undefined (NaN) when neither field has
  * an event. */
+#include <math.h>
 #include <string.h>
 
 #include "verify_internal.h"
@@ -71,6 +72,42 @@ static void event_tables(const float *f, const float *o, const uint8_t *valid, i
   }
 }
 
+/* Columns [a, b) of one row whose windows are not clipped: the box counts
+ * of the events of f, of o and of valid pixels from the tables' rows above
+ * (0) and below (1) the window, at the right (r) and left (l) edges; c0, c1
+ * the valid table's rows around the centre row. The
+ * per-pixel terms go through a small buffer so the loop vectorises without
+ * reordering the sums. */
+#define ROWCHUNK 256
+static void interior(const int32_t *fr0, const int32_t *fr1, const int32_t *fl0,
+                     const int32_t *fl1, const int32_t *or0, const int32_t *or1,
+                     const int32_t *ol0, const int32_t *ol1, const int32_t *vr0,
+                     const int32_t *vr1, const int32_t *vl0, const int32_t *vl1,
+                     const int32_t *c0, const int32_t *c1, int a, int b, double *sn,
+                     double *sd)
+{
+  double tn[ROWCHUNK], td[ROWCHUNK];
+  for (int k0 = a; k0 < b; k0 += ROWCHUNK) {
+    const int len = b - k0 < ROWCHUNK ? b - k0 : ROWCHUNK;
+#pragma omp simd
+    for (int t = 0; t < len; t++) {
+      const int k = k0 + t;
+      double nv = (double)(vr1[k] - vr0[k] - vl1[k] + vl0[k]);
+      double cf = (double)(fr1[k] - fr0[k] - fl1[k] + fl0[k]);
+      double co = (double)(or1[k] - or0[k] - ol1[k] + ol0[k]);
+      /* the centre pixel's own validity, from the valid table's rows j, j + 1 */
+      double c = (double)(c1[k + 1] - c0[k + 1] - c1[k] + c0[k]);
+      double nv1 = fmax(nv, 1.0), inv = c / (nv1 * nv1);
+      tn[t] = (cf - co) * (cf - co) * inv;
+      td[t] = (cf * cf + co * co) * inv;
+    }
+    for (int t = 0; t < len; t++) {
+      *sn += tn[t];
+      *sd += td[t];
+    }
+  }
+}
+
 void rn_fss_accumulate(const float *f, const float *o, const uint8_t *valid,
                        const int32_t *tv, int nx, int ny, float q, const int *scales,
                        int nscales, double *num, double *den, int32_t *work)
@@ -110,15 +147,9 @@ void rn_fss_accumulate(const float *f, const float *o, const uint8_t *valid,
       double rn = 0, rd = 0;
       for (int i = 0; i < nx; i++) {
         if (i == a && b >= a) {
-#pragma omp simd reduction(+ : rn, rd)
-          for (int k = a; k <= b; k++) {
-            double nv = (double)(v1[k + hi + 1] - v0[k + hi + 1] - v1[k - lo] + v0[k - lo]);
-            double cf = (double)(f1[k + hi + 1] - f0[k + hi + 1] - f1[k - lo] + f0[k - lo]);
-            double co = (double)(o1[k + hi + 1] - o0[k + hi + 1] - o1[k - lo] + o0[k - lo]);
-            double inv = vr[k] ? 1.0 / (nv * nv) : 0.0;
-            rn += (cf - co) * (cf - co) * inv;
-            rd += (cf * cf + co * co) * inv;
-          }
+          interior(f0 + hi + 1, f1 + hi + 1, f0 - lo, f1 - lo, o0 + hi + 1, o1 + hi + 1, o0 - lo,
+                   o1 - lo, v0 + hi + 1, v1 + hi + 1, v0 - lo, v1 - lo, tv + (size_t)j * w,
+                   tv + (size_t)(j + 1) * w, a, b + 1, &rn, &rd);
           i = b;
           continue;
         }

@@ -17,6 +17,7 @@
 
 #include <radnow/config.h>
 #include <radnow/geotiff.h>
+#include <radnow/predictor.h>
 #include <radnow/state.h>
 
 #ifdef __cplusplus
@@ -36,21 +37,22 @@ struct rn_cycle_config {
   long max_age;                   /* seconds */
   double wait, poll;              /* seconds: bound on waiting for a late scan, poll period */
   int keep;                       /* frames kept in the state */
-  int inputs;                     /* at least this many input frames (0: what predictors need) */
-  int nleads;
-  long lead_step;                 /* seconds */
   int npredictors;
   char predictors[RN_MAX_PREDICTORS][64];
-  int members;                    /* ensemble members */
-  unsigned long long seed;        /* ensemble seed (the reference time is mixed in) */
-  int nthresholds;
-  double thresholds[8];           /* dBZ, exceedance probabilities */
+  /* Created once (weights loaded once) from their [predictor.NAME] sections;
+   * rn_cycle_config_free destroys them. */
+  struct rn_predictor *predictor[RN_MAX_PREDICTORS];
   int geotiff, netcdf;            /* product kinds to write */
   struct rn_geotiff_options gtiff; /* compression and tiling of the GeoTIFFs */
   long retention;                 /* seconds; products older than this are deleted (0: never) */
 };
 
+/* Read the configuration and create the predictors; on failure nothing is
+ * left to free. */
 enum rn_status rn_cycle_config_load(struct rn_cycle_config *cc, const struct rn_config *cfg);
+void rn_cycle_config_free(struct rn_cycle_config *cc);
+/* Input frames a cycle selects: the largest need of the configured predictors. */
+int rn_cycle_inputs_needed(const struct rn_cycle_config *cc);
 
 struct rn_stage_time {
   char name[32];

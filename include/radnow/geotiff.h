@@ -59,8 +59,10 @@ enum rn_status rn_geotiff_write(const struct rn_forecast *fc, int l, enum rn_geo
                                 int k, const char *path, const struct rn_geotiff_options *opt);
 
 /* Every product of every lead into outdir (created if needed), named as
- * manifest.h describes; each file written is appended to list (may be NULL).
- * Stops at the first error. */
+ * manifest.h describes, the files written in parallel (OpenMP threads);
+ * each file is appended to list (may be NULL) in lead, then kind order. On
+ * an error the first failure (in that order) is reported; files that were
+ * completed are complete, and the list holds those before the failure. */
 enum rn_status rn_products_write_geotiffs(const struct rn_forecast *fc, const char *outdir,
                                           const struct rn_geotiff_options *opt,
                                           struct rn_product_list *list);

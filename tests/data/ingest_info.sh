@@ -69,6 +69,9 @@ check "$v/odim_scan_lfpw/T_PAZA63_C_LFPW_20230420065541.h5" 2023-04-20T06:55:41Z
 j=$("$RADNOW" info --json "$v/odim_scan_lfpw/T_PAZA63_C_LFPW_20230420065041.h5")
 printf '%s\n' "$j" | grep -q '"quantities":\["DBZH","TH","VRADH"\]' || fail "LFPW quantities: $j"
 [ "$(jget object "$j")" = SCAN ] || fail "LFPW object $(jget object "$j")"
+j=$("$RADNOW" info --json --quantity VRADH "$v/odim_scan_lfpw/T_PAZA63_C_LFPW_20230420065041.h5")
+[ "$(jget quantity "$j")" = VRADH ] && [ "$(jget units "$j")" = m/s ] &&
+  [ "$(jget max_dbz "$j")" = null ] || fail "LFPW --quantity VRADH: $j"
 
 # OPERA composite: 3800 x 4400 pixels of 1 km on LAEA; corners from where/UL_lon ... projected
 # with PROJ's command-line tool:

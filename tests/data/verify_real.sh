@@ -23,10 +23,20 @@ grep -q '^obs-persistence,0,30,,csi,1,' "$d/out/scores.csv" || fail "persistence
 c35=$(sed -n 's/^obs-persistence,35,20,,csi,\([^,]*\),.*/\1/p' "$d/out/scores.csv")
 awk -v c="$c35" 'BEGIN { exit !(c > 0 && c < 0.9) }' || fail "persistence CSI20 at 35 min is $c35"
 grep -q '^obs-persistence,all,,,missing_cases,0,' "$d/out/scores.csv" || fail "missing observations"
-# The scans start a few seconds after the nominal minute: with no tolerance
-# nothing matches, every forecast is reported missing.
+# Files named without a time stamp are timed by their content: the scans
+# start a few seconds after the minute, so with no tolerance nothing matches
+# and every forecast is reported missing.
+mkdir -p "$d/unnamed"
+k=0
+for f in "$src"/*; do
+  k=$((k + 1))
+  ln -s "$f" "$d/unnamed/volume_$k.hdf"
+done
 expect_error 2 "no forecast could be matched" sh -c "\"$RADNOW\" --log error verify \
-  --forecast-frames \"gridded@202002071300=$d/g\" --obs \"$src\" --time-tolerance 0 \
+  --forecast-frames \"gridded@202002071300=$d/g\" --obs \"$d/unnamed\" --time-tolerance 0 \
   --out \"$d/tol0\" >/dev/null"
+"$RADNOW" --log error verify --forecast-frames "gridded@202002071300=$d/g" --obs "$d/unnamed" \
+  --out "$d/tol60" >"$d/tol60.txt" || fail "content-timed volumes do not match within 60 s"
+grep -Eq "^gridded +1\.0000 +1\.0000 +1\.0000" "$d/tol60.txt" || fail "content-timed volumes: $(cat "$d/tol60.txt")"
 grep -q '^gridded,all,,,missing_cases,8,' "$d/tol0/scores.csv" || fail "8 missing expected with tolerance 0"
 finish

@@ -8,8 +8,9 @@ setup_ops "$d"
 ex=$top_srcdir/etc/radnow.conf.example
 
 # Options read by the code: ("section", "key") literals in the cycle's sources.
-cat "$top_srcdir"/nowcast/*.c |
-  grep -Eo '"(run|input|state|products)", "[a-z_]+"' | tr -d '",' | sort -u >"$d/used"
+cat "$top_srcdir"/nowcast/*.c | tr -d '\n' |
+  grep -Eo '(rn_config_[a-z]+|get_minutes|get_count)\( *cfg, *"(run|input|state|products)", *"[a-z_]+"' |
+  sed 's/.*"\([a-z]*\)", *"\([a-z_]*\)"$/\1 \2/' | sort -u >"$d/used"
 [ "$(wc -l <"$d/used")" -ge 20 ] || fail "found only $(wc -l <"$d/used") options in the sources"
 # Options documented: "key =" or "; key =" lines, by section.
 awk '/^\[/ { gsub(/[][]/, ""); s = $0; next }

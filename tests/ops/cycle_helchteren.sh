@@ -38,8 +38,9 @@ dir = $d/state
 dir = $d/products
 [run]
 predictors = persistence
-inputs = 4
 wait = 0
+[predictor.persistence]
+inputs = 4
 [grid]
 size = 512x512
 res = 1000

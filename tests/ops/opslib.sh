@@ -19,9 +19,9 @@ dir = $1/state
 dir = $1/products
 [run]
 predictors = persistence
-inputs = 4
-leads = 12
 wait = 0
+[predictor.persistence]
+inputs = 4
 CONF
 }
 

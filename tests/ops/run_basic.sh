@@ -84,14 +84,19 @@ run_ops "$d" --time 202002071340 --set products.retention=4 --set state.keep=5 |
 # Exit codes.
 rr() { "$RADNOW" --log error "$@"; }
 expect_error 1 "config: $d/nope.conf: No such file" rr run -c "$d/nope.conf"
-expect_error 1 "\[run\] leads = 'x': not an integer" rr run -c "$d/radnow.conf" --set run.leads=x
-expect_error 1 "'magic' is not a predictor" rr run -c "$d/radnow.conf" --set run.predictors=magic
+expect_error 1 "\[predictor.persistence\] leads = 'x': not an integer" rr run -c "$d/radnow.conf" --set predictor.persistence.leads=x
+expect_error 1 "\[run\] max_age = 'x': not a number" rr run -c "$d/radnow.conf" --set run.max_age=x
+expect_error 1 "\[products\] compress = 'LZW': want DEFLATE or ZSTD" rr run -c "$d/radnow.conf" --set products.compress=LZW
+expect_error 1 "\[run\] predictors: 'persistence' given twice" rr run -c "$d/radnow.conf" --set "run.predictors=persistence, persistence"
+expect_error 1 "\[state\] keep = 2: the predictors need 4 frames" rr run -c "$d/radnow.conf" --set state.keep=2
+expect_error 1 "--set run.wait: want SECTION.KEY=VALUE" rr run -c "$d/radnow.conf" --set run.wait
+expect_error 1 "predictor 'magic' unknown \(known: persistence, " rr run -c "$d/radnow.conf" --set run.predictors=magic
 expect_error 1 "\[input\] patterns: no input file pattern" rr run -c "$d/radnow.conf" --set input.patterns=
 expect_error 1 "--time 2020: want YYYYmmddHHMM" rr run -c "$d/radnow.conf" --time 2020
 expect_error 2 "no 4 consecutive frames 5 min apart .* 0 frames in that window" \
   rr run -c "$d/radnow.conf" --time 202002071300 --set input.patterns="$d/nothing/*.h5" --set state.dir="$d/state2"
 expect_error 2 "no 4 consecutive frames 5 min apart .*: 13:00 13:05" \
   rr run -c "$d/radnow.conf" --time 202002071305 --set state.dir="$d/state3"
-expect_error 2 "no 10 consecutive frames" rr run -c "$d/radnow.conf" --time 202002071340 --set run.inputs=10
+expect_error 2 "no 10 consecutive frames" rr run -c "$d/radnow.conf" --time 202002071340 --set predictor.persistence.inputs=10
 expect_error 4 "products: $d/radnow.conf/products: Not a directory" rr run -c "$d/radnow.conf" --time 202002071340 --set products.dir="$d/radnow.conf/products"
 finish

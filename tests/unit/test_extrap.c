@@ -242,7 +242,7 @@ static void test_degenerate(void)
 static void test_nodata(void)
 {
   struct rn_trajectory t;
-  float *u = malloc(NPIX * sizeof(float)), *v = malloc(NPIX * sizeof(float));
+  float *uv = malloc(2 * NPIX * sizeof(float));
   float *src = malloc(NPIX * sizeof(float)), *dst = malloc(NPIX * sizeof(float));
   struct synth s;
   struct window w;
@@ -250,10 +250,10 @@ static void test_nodata(void)
   struct rn_forecast fc;
   int errors = 0;
   for (size_t i = 0; i < NPIX; i++)
-    u[i] = 2.5f, v[i] = 0, src[i] = 20;
-  CHECK_OK(rn_trajectory_init(&t, NX, NY));
+    uv[2 * i] = 2.5f, uv[2 * i + 1] = 0, src[i] = 20;
+  CHECK_OK(rn_trajectory_init(&t, NX, NY, 1));
   for (int l = 1; l <= 4; l++) {
-    rn_trajectory_step(&t, u, v, 0, 0, 1);
+    rn_trajectory_step(&t, uv, 0, 0, 1);
     rn_advect_sample(src, &t, dst);
     /* Column x departs from x - 2.5 l; outside when x - 2.5 l < -0.5. */
     for (int y = 0; y < NY; y++)
@@ -297,8 +297,7 @@ static void test_nodata(void)
   rn_predictor_destroy(p);
   window_free(&w);
   rn_trajectory_free(&t);
-  free(u);
-  free(v);
+  free(uv);
   free(src);
   free(dst);
 }

@@ -431,8 +431,9 @@ static void test_cache(void)
         geod_inverse(&geod, SITE_LAT, SITE_LON, lat[p], lon[p], &s, &a1, &a2);
         maxd = fmax(maxd, fabs(s - range[p]));
       }
+    /* pixel positions come from a PROJ lattice within 1/1000 of a pixel */
     fprintf(stderr, "ground range vs geodesic: max difference %.3f m\n", maxd);
-    CHECK(maxd < 0.1);
+    CHECK(maxd <= 1e-3 * grid.dx);
     free(lon);
     free(lat);
   }
