@@ -11,3 +11,5 @@ EXTRA_DIST += bench/bench_cinrad_nexrad.sh
 # products: GeoTIFF products of one cycle (make bench_products; see RESULTS.md)
 noinst_PROGRAMS += bench/bench_products
 bench_bench_products_LDADD = libradnow.la
+# bench_cycle.sh: one full radnow run cycle, 512 x 512, per-stage times (RESULTS.md).
+EXTRA_DIST += bench/bench_cycle.sh
