@@ -23,7 +23,7 @@ echo "date:    $(date -u +%Y-%m-%dT%H:%MZ), load average $(cut -d' ' -f1-3 /proc
 echo "threads: ${OMP_NUM_THREADS:-all cores}"
 
 "$radnow" --log warn synth --out "$work/vol" --count 11 --elevations 0.5 --gate 1000 \
-  --truth "$work/frames" --size 512
+  --truth "$work/frames" --size 512 >/dev/null
 cat >"$work/radnow.conf" <<EOF
 [input]
 patterns = $work/frames/*.nc
@@ -47,10 +47,12 @@ leads = 12
 members = 20
 EOF
 
-# one_run KIND TIME: run a cycle and append "KIND STAGE MS" lines to times.
+# one_run KIND TIME: run a cycle and append "KIND STAGE MS" lines to times
+# (wall time of each stage from the log, and the process's CPU time).
 one_run() {
-  "$radnow" run -c "$work/radnow.conf" --time "$2" >/dev/null 2>"$work/log" ||
-    { cat "$work/log"; exit 1; }
+  /usr/bin/time -f "%U %S" -o "$work/cpu" "$radnow" run -c "$work/radnow.conf" --time "$2" \
+    >/dev/null 2>"$work/log" || { cat "$work/log"; exit 1; }
+  awk -v k="$1" '{ print k, "cpu_user+sys", ($1 + $2) * 1000 }' "$work/cpu" >>"$work/times"
   awk -v k="$1" '
     / info: cycle: total / { sub(/.* info: cycle: total /, ""); print k, "total", $1 * 1000; next }
     / info: cycle: [a-z -]+: .* ms$/ {
