@@ -46,3 +46,5 @@ TESTS += tests/ops/demo.sh
 EXTRA_DIST += tests/ops/demo.sh
 TESTS += tests/ops/run_flat.sh
 EXTRA_DIST += tests/ops/run_flat.sh
+TESTS += tests/ops/run_composite.sh
+EXTRA_DIST += tests/ops/run_composite.sh
