@@ -2,6 +2,10 @@
 # setup_ops DIR: an input folder with frames 13:00-13:35 (5-min) written by
 # mkframes, and DIR/radnow.conf pointing state and products into DIR.
 MKFRAMES=$top_builddir/tests/ops/mkframes
+# gdalinfo -stats must not leave .aux.xml files (stale statistics of a
+# product rewritten in place, and foreign files) in the products folders.
+GDAL_PAM_ENABLED=NO
+export GDAL_PAM_ENABLED
 
 setup_ops() {
   mkdir -p "$1/in"
