@@ -10,14 +10,16 @@ packages="
   libnetcdf-dev netcdf-bin
   libgdal-dev gdal-bin python3-gdal
   libproj-dev proj-bin
-  libopenblas-dev
+  libopenblas-dev libdnnl-dev
   libinih-dev
   libfftw3-dev
   libcairo2-dev
   zlib1g-dev libbz2-dev liblzo2-dev bzip2
+  libdeflate-dev
   python3 python3-numpy python3-netcdf4 python3-h5py python3-torch
   clang libclang-rt-14-dev
   hyperfine
+  jq
 "
 
 missing=

@@ -1,0 +1,31 @@
+# tests/numeric: layers against PyTorch fixtures (one test per fixture file,
+# run by test_fixture), finite-difference gradient checks in double precision,
+# CUDA against CPU.
+noinst_HEADERS += tests/numeric/runners.h
+EXTRA_DIST += tests/tools/make_fixtures.py
+
+check_PROGRAMS += tests/numeric/test_fixture
+tests_numeric_test_fixture_SOURCES = tests/numeric/test_fixture.c tests/numeric/runners.c
+tests_numeric_test_fixture_LDADD = libradnow.la
+
+TEST_EXTENSIONS += .rnt
+RNT_LOG_COMPILER = tests/numeric/test_fixture
+include tests/numeric/fixtures.mk
+TESTS += $(NN_FIXTURES)
+EXTRA_DIST += $(NN_FIXTURES)
+
+check_PROGRAMS += tests/numeric/test_gradcheck
+noinst_HEADERS += tests/numeric/ref.h tests/numeric/gradcheck.h
+tests_numeric_test_gradcheck_SOURCES = tests/numeric/test_gradcheck.c tests/numeric/ref.c \
+	tests/numeric/gradcheck.c tests/numeric/runners.c
+tests_numeric_test_gradcheck_LDADD = libradnow.la
+TESTS += tests/numeric/test_gradcheck
+
+check_PROGRAMS += tests/unit/test_nn_core
+tests_unit_test_nn_core_LDADD = libradnow.la
+TESTS += tests/unit/test_nn_core
+
+check_PROGRAMS += tests/numeric/test_cuda
+tests_numeric_test_cuda_SOURCES = tests/numeric/test_cuda.c tests/numeric/runners.c
+tests_numeric_test_cuda_LDADD = libradnow.la
+TESTS += tests/numeric/test_cuda
