@@ -16,15 +16,17 @@ struct command {
   const char *name;
   int (*run)(int argc, char **argv);
   const char *summary;
+  int quiet; /* 1: log warnings and errors only unless --log or RADNOW_LOG say
+                otherwise (interactive tools); 0: info lines too (the cycle) */
 };
 
 static const struct command commands[] = {
-    {"info", cmd_info, "describe radar files, or list compute devices (--devices)"},
-    {"grid", cmd_grid, "grid radar files onto a map (one CF NetCDF frame)"},
-    {"verify", cmd_verify, "score forecasts against observations: CSI, FSS, CRPS ..., reports"},
-    {"synth", cmd_synth, "write ODIM_H5 volumes of a synthetic scene (and its truth)"},
-    {"run", cmd_run, "one operational nowcast cycle (for cron or systemd)"},
-    {"demo", cmd_demo, "the whole system on a synthetic scene: volumes, cycles, products, scores"},
+    {"info", cmd_info, "describe radar files, or list compute devices (--devices)", 1},
+    {"grid", cmd_grid, "grid radar files onto a map (one CF NetCDF frame)", 1},
+    {"verify", cmd_verify, "score forecasts against observations: CSI, FSS, CRPS ..., reports", 1},
+    {"synth", cmd_synth, "write ODIM_H5 volumes of a synthetic scene (and its truth)", 1},
+    {"run", cmd_run, "one operational nowcast cycle (for cron or systemd)", 0},
+    {"demo", cmd_demo, "the whole system on a synthetic scene: volumes, cycles, products, scores", 0},
 };
 
 static void usage(FILE *out)
@@ -47,7 +49,7 @@ int cmd_fail(int status)
 
 int main(int argc, char **argv)
 {
-  int i = 1;
+  int i = 1, log_given = getenv("RADNOW_LOG") != NULL;
   while (i < argc && argv[i][0] == '-') {
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
       usage(stdout);
@@ -72,6 +74,7 @@ int main(int argc, char **argv)
         return RN_EXIT_USAGE;
       }
       rn_log_set_level(level);
+      log_given = 1;
       i += 2;
     } else {
       fprintf(stderr, "radnow: unknown option %s\n", argv[i]);
@@ -84,8 +87,11 @@ int main(int argc, char **argv)
     return RN_EXIT_USAGE;
   }
   for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)
-    if (strcmp(argv[i], commands[c].name) == 0)
+    if (strcmp(argv[i], commands[c].name) == 0) {
+      if (commands[c].quiet && !log_given)
+        rn_log_set_level(RN_LOG_WARN);
       return commands[c].run(argc - i, argv + i);
+    }
   fprintf(stderr, "radnow: '%s' is not a command (radnow --help lists them)\n", argv[i]);
   return RN_EXIT_USAGE;
 }
