@@ -47,18 +47,21 @@ leads = 12
 members = 20
 EOF
 
-# one_run KIND TIME: run a cycle and append "KIND STAGE MS" lines to times
-# (wall time of each stage from the log, and the process's CPU time).
+# one_run KIND TIME: run a cycle and append "KIND STAGE MS" lines to times:
+# each stage's wall time and, as STAGE_cpu, the CPU time of its threads.
 one_run() {
-  /usr/bin/time -f "%U %S" -o "$work/cpu" "$radnow" run -c "$work/radnow.conf" --time "$2" \
-    >/dev/null 2>"$work/log" || { cat "$work/log"; exit 1; }
-  awk -v k="$1" '{ print k, "cpu_user+sys", ($1 + $2) * 1000 }' "$work/cpu" >>"$work/times"
+  "$radnow" run -c "$work/radnow.conf" --time "$2" >/dev/null 2>"$work/log" ||
+    { cat "$work/log"; exit 1; }
   awk -v k="$1" '
-    / info: cycle: total / { sub(/.* info: cycle: total /, ""); print k, "total", $1 * 1000; next }
-    / info: cycle: [a-z -]+: .* ms$/ {
+    / info: cycle: total / {
+      sub(/.* info: cycle: total /, ""); gsub(/[()]/, ""); print k, "total", $1 * 1000
+      print k, "total_cpu", $4 * 1000; next
+    }
+    / info: cycle: [a-z -]+: .* ms \(cpu [0-9.]+ ms\)$/ {
       line = $0; sub(/.* info: cycle: /, "", line)
       stage = line; sub(/: .*/, "", stage); gsub(/ /, "_", stage)
-      n = split(line, w, " "); print k, stage, w[n - 1]
+      gsub(/[()]/, "", line); n = split(line, w, " ")
+      print k, stage, w[n - 4]; print k, stage "_cpu", w[n - 1]
     }' "$work/log" >>"$work/times"
 }
 
@@ -72,15 +75,16 @@ for i in $(seq "$runs"); do
 done
 
 echo
-echo "median of $runs runs, milliseconds"
-printf '%-30s %10s %10s\n' stage cold warm
-for stage in $(awk '{print $2}' "$work/times" | awk '!seen[$0]++'); do
-  med() {
-    awk -v k="$1" -v s="$stage" '$1 == k && $2 == s { print $3 }' "$work/times" | sort -n |
-      awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2];
-                                 else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-  }
-  printf '%-30s %10s %10s\n' "$stage" "$(med cold)" "$(med warm)"
+echo "median of $runs runs, milliseconds (wall clock, and CPU time of all threads)"
+printf '%-28s %10s %10s %10s %10s\n' stage cold cold_cpu warm warm_cpu
+med() {
+  awk -v k="$1" -v s="$2" '$1 == k && $2 == s { print $3 }' "$work/times" | sort -n |
+    awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2];
+                               else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+for stage in $(awk '$2 !~ /_cpu$/ {print $2}' "$work/times" | awk '!seen[$0]++'); do
+  printf '%-28s %10s %10s %10s %10s\n' "$stage" "$(med cold "$stage")" "$(med cold "${stage}_cpu")" \
+    "$(med warm "$stage")" "$(med warm "${stage}_cpu")"
 done
 echo
 echo "products of one cycle: $(ls "$work/products/$t11" | wc -l) files," \

@@ -56,7 +56,8 @@ int rn_cycle_inputs_needed(const struct rn_cycle_config *cc);
 
 struct rn_stage_time {
   char name[32];
-  double seconds;
+  double seconds;     /* wall clock */
+  double cpu_seconds; /* CPU time of all threads */
 };
 
 struct rn_cycle_result {

@@ -14,7 +14,6 @@ need_tool h5dump
 seq=$RADNOW_TESTDATA/volumes/odim_pvol_behel_seq
 d=$(scratch)
 mkdir -p "$d/in"
-trap "rm -rf '$d'" EXIT
 
 validator=
 for v in /usr/share/doc/python3-gdal/examples/validate_cloud_optimized_geotiff.py \

@@ -7,7 +7,6 @@
 need_tool gdalinfo
 d=$(scratch)
 mkdir -p "$d"
-trap "rm -rf '$d'" EXIT
 
 "$RADNOW" demo --out "$d/demo" --cycles 2 >"$d/out" 2>"$d/err" ||
   fail "demo exited $?: $(cat "$d/err")"

@@ -20,9 +20,9 @@ for kind in dbz display; do
 done
 [ -f "$d/products/202002071335/persistence_202002071335_forecast.nc" ] || fail "no forecast NetCDF"
 for stage in lock gather select load "predict persistence" "products persistence" publish retention; do
-  grep -Eq "info: cycle: $stage: .*[0-9.]+ ms$" "$d/err" || fail "no timing for stage $stage"
+  grep -Eq "info: cycle: $stage: .*[0-9.]+ ms \(cpu [0-9.]+ ms\)$" "$d/err" || fail "no timing for stage $stage"
 done
-grep -Eq "info: cycle: total [0-9.]+ s$" "$d/err" || fail "no total time"
+grep -Eq "info: cycle: total [0-9.]+ s \(cpu [0-9.]+ s\)$" "$d/err" || fail "no total time"
 check_products_complete "$d/products"
 # The forecast at every lead is the 13:35 frame (persistence), as GDAL reads both.
 gdal_translate -q -of XYZ "NETCDF:$d/in/radar_202002071335.nc:dbz" "$d/a.xyz" ||

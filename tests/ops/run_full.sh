@@ -10,7 +10,7 @@ setup_ops "$d"
 mnt=
 if [ "$(id -u)" -eq 0 ] && mkdir -p "$d/mnt" && mount -t tmpfs -o size=2m radnow-test "$d/mnt" 2>/dev/null; then
   mnt=$d/mnt
-  trap 'umount "$mnt"; rm -rf "$d"' EXIT
+  trap 'umount "$mnt"; rm -rf "$RN_TEST_TMP"' EXIT
   sed -i "s#^dir = $d/products#dir = $mnt/products#" "$d/radnow.conf"
   P=$mnt/products
   echo "products on a 2 MB tmpfs"
