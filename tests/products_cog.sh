@@ -4,8 +4,7 @@
 . "$top_srcdir/tests/testlib.sh"
 need_tool gdalinfo
 writer="$top_builddir/tests/unit/product_writer"
-d=$(mktemp -d "${TMPDIR:-/tmp}/radnow-test.XXXXXX")
-trap 'rm -rf "$d"' EXIT
+d=$(scratch)
 
 # The validator ships with python3-gdal (build-aux/deps-debian.sh); a missing
 # one fails under CI=true instead of skipping.

@@ -7,15 +7,13 @@
 . "$top_srcdir/tests/testlib.sh"
 need_tool gdalinfo
 writer="$top_builddir/tests/unit/product_writer"
-d=$(mktemp -d "${TMPDIR:-/tmp}/radnow-test.XXXXXX")
+d=$(scratch)
 out=$d/products
 mkdir -p "$out"
 mode=ulimit
 if [ "${RADNOW_FULLDISK:-tmpfs}" = tmpfs ] && [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=1m radnow-test "$out" 2>/dev/null; then
   mode=tmpfs
-  trap 'umount "$out"; rm -rf "$d"' EXIT
-else
-  trap 'rm -rf "$d"' EXIT
+  trap 'umount "$out"; rm -rf "$RN_TEST_TMP"' EXIT
 fi
 echo "limiting the disk with $mode"
 

@@ -4,8 +4,7 @@
 . "$top_srcdir/tests/testlib.sh"
 need_tool h5dump
 need_tool ncdump
-d=$(mktemp -d "${TMPDIR:-/tmp}/radnow-test.XXXXXX")
-trap 'rm -rf "$d"' EXIT
+d=$(scratch)
 
 # attr FILE PATH: the first value of an attribute, without quotes.
 attr() { h5dump -a "$2" "$1" 2>/dev/null | sed -n 's/^ *(0): //p' | head -1 | tr -d '"' | sed 's/, .*//; s/,$//'; }
@@ -150,7 +149,7 @@ mkdir -p "$full"
 mode=ulimit
 if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=600k radnow-test "$full" 2>/dev/null; then
   mode=tmpfs
-  trap 'umount "$full"; rm -rf "$d"' EXIT
+  trap 'umount "$full"; rm -rf "$RN_TEST_TMP"' EXIT
 fi
 echo "full disk through $mode"
 err=$(if [ $mode = tmpfs ]; then

@@ -4,8 +4,7 @@
 # generator's truth frames on the same grid, for pcappi and cmax, within
 # the ~1 dB gate noise the radar adds.
 . "$top_srcdir/tests/testlib.sh"
-d=$(mktemp -d "${TMPDIR:-/tmp}/radnow-test.XXXXXX")
-trap 'rm -rf "$d"' EXIT
+d=$(scratch)
 if ! /usr/bin/python3 -c 'import netCDF4, numpy' 2>/dev/null; then
   echo "Debian's python3-netcdf4 and python3-numpy are needed"
   if [ "${CI:-}" = true ]; then exit 99; fi

@@ -7,8 +7,7 @@
 need_corpus
 mk="$top_builddir/tests/tools/mkradar"
 # (not $(scratch): its EXIT trap would run in the command substitution's subshell)
-d=$(mktemp -d "${TMPDIR:-/tmp}/radnow-test.XXXXXX")
-trap 'rm -rf "$d"' EXIT
+d=$(scratch)
 behel="$RADNOW_TESTDATA/volumes/odim_pvol_behel_seq/20200207130000.rad.behel.pvol.dbzh.scanz.hdf"
 
 # Truncated HDF5, random bytes, an empty file, a missing file.
