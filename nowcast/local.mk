@@ -25,3 +25,10 @@ libradnow_la_SOURCES += nowcast/ensemble.c
 pkginclude_HEADERS += include/radnow/ensemble.h
 TESTS += tests/synth_grid.sh
 EXTRA_DIST += tests/synth_grid.sh
+# Training archives (radnow archive) and training (radnow train).
+libradnow_la_SOURCES += nowcast/archive.c
+pkginclude_HEADERS += include/radnow/archive.h
+radnow_SOURCES += nowcast/cmd_archive.c
+check_PROGRAMS += tests/unit/test_archive
+tests_unit_test_archive_LDADD = libradnow.la
+TESTS += tests/unit/test_archive

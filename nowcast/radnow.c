@@ -24,6 +24,7 @@ static const struct command commands[] = {
     {"verify", cmd_verify, "score forecasts against observations: CSI, FSS, CRPS ..., reports"},
     {"synth", cmd_synth, "write ODIM_H5 volumes of a synthetic scene (and its truth)"},
     {"run", cmd_run, "one operational nowcast cycle (for cron or systemd)"},
+    {"archive", cmd_archive, "collect gridded frames into a training archive (NetCDF-4)"},
     {"demo", cmd_demo, "the whole system on a synthetic scene: volumes, cycles, products, scores"},
 };
 
