@@ -14,3 +14,7 @@ RNM_LOG_COMPILER = tests/models/test_model
 include tests/models/fixtures.mk
 TESTS += $(MODEL_FIXTURES)
 EXTRA_DIST += $(MODEL_FIXTURES)
+check_PROGRAMS += tests/models/test_model_cuda
+tests_models_test_model_cuda_SOURCES = tests/models/test_model_cuda.c tests/models/modelfx.c
+tests_models_test_model_cuda_LDADD = libradnow.la
+TESTS += tests/models/test_model_cuda
