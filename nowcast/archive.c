@@ -122,10 +122,15 @@ enum rn_split rn_archive_split_of(const struct rn_archive_options *o, rn_time t)
 
 static void split_rule(const struct rn_archive_options *o, char *buf, size_t size)
 {
-  snprintf(buf, size,
-           "period k = floor(time / %ld s); k mod %d == %d: validation; k mod %d == %d: test; "
-           "otherwise train",
-           o->split_seconds, o->split_cycle, o->split_validation, o->split_cycle, o->split_test);
+  int n = snprintf(buf, size, "period k = floor(time / %ld s); ", o->split_seconds);
+  if (o->split_validation >= 0)
+    n += snprintf(buf + n, size - (size_t)n, "k mod %d == %d: validation; ", o->split_cycle,
+                  o->split_validation);
+  if (o->split_test >= 0 && (size_t)n < size)
+    n += snprintf(buf + n, size - (size_t)n, "k mod %d == %d: test; ", o->split_cycle,
+                  o->split_test);
+  if ((size_t)n < size)
+    snprintf(buf + n, size - (size_t)n, "otherwise train");
 }
 
 void rn_archive_free(struct rn_archive *a)

@@ -25,6 +25,7 @@ static const struct command commands[] = {
     {"synth", cmd_synth, "write ODIM_H5 volumes of a synthetic scene (and its truth)"},
     {"run", cmd_run, "one operational nowcast cycle (for cron or systemd)"},
     {"archive", cmd_archive, "collect gridded frames into a training archive (NetCDF-4)"},
+    {"train", cmd_train, "train a neural predictor on a training archive (checkpoints, resume)"},
     {"demo", cmd_demo, "the whole system on a synthetic scene: volumes, cycles, products, scores"},
 };
 
