@@ -411,7 +411,7 @@ static enum rn_status validate(struct trainer *tr, int *nwin, double *mse, doubl
   if ((st = rn_backend_sync(tr->be)))
     goto done;
   for (int l = 0; l < tr->out; l++)
-    leads[l] = (int)((l + 1) * tr->train_a.step);
+    leads[l] = (int)((l + 1) * tr->valid_b.a->step);
   rn_params_swap_ema(tr->p); /* score the average when one is kept */
   for (int i0 = 0; i0 < nitems && !st && !stop_signal; i0 += B) {
     int nb = nitems - i0 < B ? nitems - i0 : B;
