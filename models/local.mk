@@ -17,7 +17,9 @@ EXTRA_DIST += tests/models_conf.sh
 
 # The recurrent neural predictors (model.h): definitions, cells, the model.
 pkginclude_HEADERS += include/radnow/model.h
-libradnow_la_SOURCES += models/model_config.c
+libradnow_la_SOURCES += models/model_config.c models/model.c models/net.c models/convlstm.c \
+	models/predrnn.c models/mim.c models/motionrnn.c
+noinst_HEADERS += models/net.h
 modeldefsdir = $(pkgdatadir)/models
 dist_modeldefs_DATA = etc/models/convlstm.ini etc/models/predrnn.ini etc/models/mim.ini \
 	etc/models/motionrnn-convlstm.ini etc/models/motionrnn-predrnn.ini \

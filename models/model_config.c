@@ -3,6 +3,8 @@
  * the comparison of two definitions (model.h). */
 #include <radnow/model.h>
 
+#include "net.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +77,7 @@ static enum rn_status get_int(const struct rn_config *cfg, const char *section, 
 }
 
 /* Whole-definition checks; `where` names the source for messages. */
-static enum rn_status check(const struct rn_model_config *mc, const char *where)
+enum rn_status net_config_check(const struct rn_model_config *mc, const char *where)
 {
   int P = mc->patch;
   if (mc->layers < 1 || mc->layers > RN_MODEL_MAXLAYERS)
@@ -90,6 +92,12 @@ static enum rn_status check(const struct rn_model_config *mc, const char *where)
                       "model: %s: MotionRNN needs hidden channels divisible by 4 (layer %d: %d)",
                       where, l, mc->hidden[l]);
   }
+  for (int l = 1; l < mc->layers; l++)
+    if (mc->backbone != RN_BACKBONE_CONVLSTM && mc->hidden[l] != mc->hidden[0])
+      return rn_error(RN_EUSAGE,
+                      "model: %s: %s needs the same hidden channels in every layer (the zigzag "
+                      "memory M passes through all of them): layer %d has %d, layer 0 %d",
+                      where, mc->type, l, mc->hidden[l], mc->hidden[0]);
   if (mc->filter < 1 || mc->filter % 2 == 0)
     return rn_error(RN_EUSAGE, "model: %s: filter %d must be odd", where, mc->filter);
   if (P < 1 || mc->height % P || mc->width % P)
@@ -168,7 +176,7 @@ enum rn_status rn_model_config_read(struct rn_model_config *mc, const struct rn_
     else
       return bad(cfg, section, "loss", v, "not mse or half_sum");
   }
-  return check(mc, where);
+  return net_config_check(mc, where);
 }
 
 enum rn_status rn_model_config_load(struct rn_model_config *mc, const char *path, int noverride,

@@ -8,6 +8,9 @@
 extern const struct rn_predictor_ops rn_persistence_ops;
 extern const struct rn_predictor_ops rn_extrapolation_ops;
 extern const struct rn_predictor_ops rn_extrapolation_ens_ops;
+/* models/neural.c: the recurrent models trained with radnow train */
+extern const struct rn_predictor_ops rn_motionrnn_mim_ops, rn_motionrnn_predrnn_ops,
+    rn_motionrnn_convlstm_ops, rn_mim_ops, rn_predrnn_ops, rn_convlstm_ops;
 
 /* Typed option getters for section p->section: cfg may be NULL (default);
  * out of [lo, hi] is RN_EUSAGE naming file, section and key. */

@@ -17,6 +17,8 @@ static const struct rn_predictor_ops *const predictors[] = {
     &rn_persistence_ops,
     &rn_extrapolation_ops,
     &rn_extrapolation_ens_ops,
+    &rn_motionrnn_mim_ops, &rn_motionrnn_predrnn_ops, &rn_motionrnn_convlstm_ops, &rn_mim_ops,
+    &rn_predrnn_ops, &rn_convlstm_ops, /* models/neural.c */
 };
 
 #define NPREDICTORS ((int)(sizeof predictors / sizeof predictors[0]))

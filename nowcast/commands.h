@@ -10,6 +10,8 @@ int cmd_verify(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_archive(int argc, char **argv);
+int cmd_train(int argc, char **argv);
 
 /* Print "radnow: message" for a failed status and return its exit code. */
 int cmd_fail(int status);

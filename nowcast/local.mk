@@ -25,3 +25,19 @@ libradnow_la_SOURCES += nowcast/ensemble.c
 pkginclude_HEADERS += include/radnow/ensemble.h
 TESTS += tests/synth_grid.sh
 EXTRA_DIST += tests/synth_grid.sh
+# Training archives (radnow archive) and training (radnow train).
+libradnow_la_SOURCES += nowcast/archive.c
+pkginclude_HEADERS += include/radnow/archive.h
+radnow_SOURCES += nowcast/cmd_archive.c
+check_PROGRAMS += tests/unit/test_archive
+tests_unit_test_archive_LDADD = libradnow.la
+TESTS += tests/unit/test_archive
+libradnow_la_SOURCES += nowcast/checkpoint.c nowcast/train.c nowcast/train_options.c \
+	nowcast/train_data.c
+pkginclude_HEADERS += include/radnow/checkpoint.h include/radnow/train.h
+noinst_HEADERS += nowcast/train_data.h
+radnow_SOURCES += nowcast/cmd_train.c
+# The trained models as predictors of the cycle (registered in models/registry.c).
+libradnow_la_SOURCES += models/neural.c
+TESTS += tests/train.sh
+EXTRA_DIST += tests/train.sh etc/train.conf.example

@@ -26,6 +26,8 @@ static const struct command commands[] = {
     {"verify", cmd_verify, "score forecasts against observations: CSI, FSS, CRPS ..., reports", 1},
     {"synth", cmd_synth, "write ODIM_H5 volumes of a synthetic scene (and its truth)", 1},
     {"run", cmd_run, "one operational nowcast cycle (for cron or systemd)", 0},
+    {"archive", cmd_archive, "collect gridded frames into a training archive (NetCDF-4)", 0},
+    {"train", cmd_train, "train a neural predictor on a training archive (checkpoints, resume)", 0},
     {"demo", cmd_demo, "the whole system on a synthetic scene: volumes, cycles, products, scores", 0},
 };
 

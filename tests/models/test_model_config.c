@@ -47,7 +47,7 @@ int main(void)
   /* overrides: hidden list sets the layer count; one number repeats */
   {
     const char *ov[] = {"hidden = 8,16,12", "height=32", "width = 16", "layer_norm=on"};
-    CHECK_OK(load(&mc, "motionrnn-mim", 4, ov));
+    CHECK_OK(load(&mc, "motionrnn-convlstm", 4, ov));
     CHECK(mc.layers == 3 && mc.hidden[0] == 8 && mc.hidden[1] == 16 && mc.hidden[2] == 12);
     CHECK(mc.height == 32 && mc.width == 16 && mc.layer_norm == 1);
   }
@@ -94,6 +94,11 @@ int main(void)
     const char *ov[] = {"hidden = 30"};
     CHECK(load(&mc, "motionrnn-mim", 1, ov) == RN_EUSAGE);
     CHECK_CONTAINS(rn_errmsg(), "divisible by 4");
+  }
+  {
+    const char *ov[] = {"hidden = 8,16"};
+    CHECK(load(&mc, "motionrnn-mim", 1, ov) == RN_EUSAGE);
+    CHECK_CONTAINS(rn_errmsg(), "needs the same hidden channels in every layer");
   }
   {
     const char *ov[] = {"type = gru"};
