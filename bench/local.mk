@@ -22,3 +22,8 @@ EXTRA_DIST += bench/bench_nn.py
 # bench_extrap: motion and extrapolation on the FMI grid, the predictors of a 512 x 512 cycle.
 noinst_PROGRAMS += bench/bench_extrap
 bench_bench_extrap_LDADD = libradnow.la
+# bench_models: the recurrent predictors (MotionRNN-MIM at the papers' size)
+# against the PyTorch reference; bench/bench_models.py runs both (RESULTS.md).
+noinst_PROGRAMS += bench/bench_models
+bench_bench_models_LDADD = libradnow.la
+EXTRA_DIST += bench/bench_models.py
