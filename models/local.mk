@@ -12,6 +12,8 @@ TESTS += tests/unit/test_extrap
 check_PROGRAMS += tests/unit/test_ensemble
 tests_unit_test_ensemble_LDADD = libradnow.la
 TESTS += tests/unit/test_ensemble
+TESTS += tests/models_conf.sh
+EXTRA_DIST += tests/models_conf.sh
 
 # The recurrent neural predictors (model.h): definitions, cells, the model.
 pkginclude_HEADERS += include/radnow/model.h
