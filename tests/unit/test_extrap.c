@@ -396,8 +396,21 @@ static void test_example_config(void)
     const char *name = rn_predictor_at(i)->name;
     struct rn_predictor *a, *b;
     struct rn_forecast fa, fb;
-    CHECK_OK(rn_predictor_create(name, cfg, &a));
-    CHECK_OK(rn_predictor_create(name, NULL, &b));
+    /* The neural predictors need a weights file: the ones without a
+     * shipped file cannot be created, with or without the example. */
+    if (rn_predictor_create(name, NULL, &b) != RN_OK) {
+      int untrained = strcmp(name, "persistence") == 0 || strcmp(name, "extrapolation") == 0 ||
+                      strcmp(name, "extrapolation-ens") == 0;
+      printf("%s: no weights (%s)\n", name, rn_errmsg());
+      CHECK(!untrained);
+      continue;
+    }
+    if (rn_predictor_create(name, cfg, &a) != RN_OK) {
+      CHECK(!"the example configuration is accepted");
+      printf("%s: %s\n", name, rn_errmsg());
+      rn_predictor_destroy(b);
+      continue;
+    }
     CHECK_OK(rn_predictor_run(a, w.p, 3, &fa));
     CHECK_OK(rn_predictor_run(b, w.p, 3, &fb));
     CHECK(fa.nleads == fb.nleads && fa.nmembers == fb.nmembers &&
