@@ -22,3 +22,9 @@ EXTRA_DIST += bench/bench_nn.py
 # bench_extrap: motion and extrapolation on the FMI grid, the predictors of a 512 x 512 cycle.
 noinst_PROGRAMS += bench/bench_extrap
 bench_bench_extrap_LDADD = libradnow.la
+# skill_run + skill_fmi.sh: forecasts over every start time of a sequence, scored by radnow verify.
+noinst_PROGRAMS += bench/skill_run
+bench_skill_run_LDADD = libradnow.la
+dist_noinst_SCRIPTS += bench/skill_fmi.sh
+# bench_cycle.sh: one full radnow run cycle, 512 x 512, per-stage times (RESULTS.md).
+EXTRA_DIST += bench/bench_cycle.sh

@@ -4,11 +4,11 @@
  *
  * Options in [predictor.extrapolation] (and [predictor.extrapolation-ens]):
  *   inputs = 3              frames the motion is estimated from (>= 2)
- *   motion_min_dbz = 10     echoes weaker than this carry no motion texture
+ *   motion_min_dbz = 5      echoes weaker than this carry no motion texture
  *   motion_levels = -1      pyramid levels (-1: automatic)
  *   motion_finest = 1       finest level solved (0: full resolution)
  *   motion_iterations = 3   warping iterations per level
- *   motion_window = 4       Gaussian window sigma (pixels of each level)
+ *   motion_window = 6       Gaussian window sigma (pixels of each level)
  *   motion_lambda = 0.5     regularisation, (dBZ/pixel)^2
  *   motion_max_speed = 40   pixels per frame step */
 #include "extrap.h"

@@ -50,9 +50,9 @@
  * Options in [predictor.extrapolation-ens], besides the common ones and the
  * motion_* options of extrap.c:
  *   cascade_levels = 6               J
- *   cascade_floor_dbz = 5            see above
- *   mask_dbz = 10, mask_radius = 10, mask_growth = 2   (pixels)
- *   motion_perturbation_par = 2.0, motion_perturbation_perp = 1.5   (m/s) */
+ *   cascade_floor_dbz = -10          see above
+ *   mask_dbz = -10, mask_radius = 3, mask_growth = 1   (radius and growth in pixels)
+ *   motion_perturbation_par = 3.0, motion_perturbation_perp = 2.0   (m/s) */
 #include "extrap.h"
 
 #include <math.h>
@@ -127,12 +127,12 @@ static enum rn_status ens_create(struct rn_predictor *p, const struct rn_config 
       return st;                                                                                   \
     e->field = (float)d;                                                                           \
   } while (0)
-  OPT("cascade_floor_dbz", 5, -32, 60, floor_dbz);
-  OPT("mask_dbz", 10, -32, 80, mask_dbz);
-  OPT("mask_radius", 10, 0, 1e6, mask_radius);
-  OPT("mask_growth", 2, 0, 1e6, mask_growth);
-  OPT("motion_perturbation_par", 2.0, 0, 100, pert_par);
-  OPT("motion_perturbation_perp", 1.5, 0, 100, pert_perp);
+  OPT("cascade_floor_dbz", -10, -32, 60, floor_dbz);
+  OPT("mask_dbz", -10, -32, 80, mask_dbz);
+  OPT("mask_radius", 3, 0, 1e6, mask_radius);
+  OPT("mask_growth", 1, 0, 1e6, mask_growth);
+  OPT("motion_perturbation_par", 3.0, 0, 100, pert_par);
+  OPT("motion_perturbation_perp", 2.0, 0, 100, pert_perp);
 #undef OPT
   return RN_OK;
 }
@@ -255,7 +255,6 @@ static void member_run(const struct shared *sh, struct work *w, int m, struct rn
   size_t nspec = c->nspec;
   struct rn_rng rng;
   float par, perp, du, dv;
-  double inv_n = 1.0 / (double)sh->npix;
   rn_rng_seed(&rng, sh->seed + 0x9E3779B97F4A7C15ull * (uint64_t)(m + 1));
   par = (float)rn_rng_normal(&rng) * sh->sd_par;
   perp = (float)rn_rng_normal(&rng) * sh->sd_perp;
@@ -283,9 +282,8 @@ static void member_run(const struct shared *sh, struct work *w, int m, struct rn
       }
     }
     w->spec[0] = sh->F0[0]; /* the mean stays */
+    /* Unnormalised (N times the field): matching only looks at ranks. */
     rn_cascade_inverse(c, w->spec, w->real);
-    for (size_t i = 0; i < sh->npix; i++)
-      w->real[i] = (float)(w->real[i] * inv_n);
     match(sh, w->real, sh->mask_radius + sh->mask_growth * (float)(lead + 1), w->hist, w->lut,
           w->lag);
     rn_trajectory_step(&w->t, sh->uv, du, dv, sh->steps);

@@ -39,11 +39,11 @@
 
 void rn_optflow_defaults(struct rn_optflow_params *par)
 {
-  par->min_dbz = 10;
+  par->min_dbz = 5;
   par->levels = -1;
   par->finest = 1;
   par->iterations = 3;
-  par->window = 4;
+  par->window = 6;
   par->lambda = 0.5f;
   par->max_speed = 40;
 }

@@ -129,47 +129,56 @@ static enum rn_status resolve_device(struct rn_predictor *p, const struct rn_con
   return RN_OK;
 }
 
+static enum rn_status read_thresholds(struct rn_predictor *p, const struct rn_config *cfg,
+                                      const char *section, const char *key)
+{
+  double list[RN_MAX_THRESHOLDS + 1];
+  int n = RN_MAX_THRESHOLDS + 1;
+  const char *v = rn_config_get(cfg, section, key);
+  enum rn_status st;
+  if (strcasecmp(v, "none") == 0 || !*v) {
+    p->nthresholds = 0;
+    return RN_OK;
+  }
+  if ((st = rn_config_doubles(cfg, section, key, list, &n)))
+    return st;
+  if (n > RN_MAX_THRESHOLDS)
+    return rn_error(RN_EUSAGE, "config: %s: [%s] %s: at most %d values", cfg_file(cfg), section,
+                    key, RN_MAX_THRESHOLDS);
+  p->nthresholds = n;
+  for (int k = 0; k < n; k++)
+    p->thresholds[k] = (float)list[k];
+  return RN_OK;
+}
+
 static enum rn_status read_common(struct rn_predictor *p, const struct rn_config *cfg)
 {
   enum rn_status st;
-  double step, list[RN_MAX_THRESHOLDS + 1], seed;
-  int n = RN_MAX_THRESHOLDS + 1;
+  double d;
   if ((st = rn_predictor_opt_int(p, cfg, "inputs", p->ops->ninputs, 1, 1000, &p->ninputs)))
     return st;
   if ((st = rn_predictor_opt_int(p, cfg, "leads", 12, 1, 1000, &p->nleads)))
     return st;
-  if ((st = rn_predictor_opt_double(p, cfg, "step_minutes", 0, 0, 1440, &step)))
+  if ((st = rn_predictor_opt_double(p, cfg, "step_minutes", 0, 0, 1440, &d)))
     return st;
-  p->step_seconds = (int)lrint(step * 60);
+  p->step_seconds = (int)lrint(d * 60);
   if ((st = rn_predictor_opt_int(p, cfg, "members", p->ops->nmembers, 1, 10000, &p->nmembers)))
     return st;
   if (!p->ops->stochastic && p->nmembers != 1)
     return rn_error(RN_EUSAGE, "config: %s: [%s] members = %d: %s is deterministic (1 member)",
                     cfg_file(cfg), p->section, p->nmembers, p->ops->name);
-  if ((st = rn_predictor_opt_double(p, cfg, "seed", 1, 0, 9007199254740992.0, &seed)))
+  if ((st = rn_predictor_opt_double(p, cfg, "seed", 1, 0, 9007199254740992.0, &d)))
     return st;
-  p->seed = (uint64_t)seed;
+  p->seed = (uint64_t)d;
   /* Exceedance probabilities: by default for ensembles only. */
   p->nthresholds = 0;
   if (p->ops->stochastic) {
     p->nthresholds = 3;
     p->thresholds[0] = 30, p->thresholds[1] = 40, p->thresholds[2] = 50;
   }
-  if (cfg && rn_config_get(cfg, p->section, "thresholds")) {
-    const char *v = rn_config_get(cfg, p->section, "thresholds");
-    if (strcasecmp(v, "none") == 0 || !*v) {
-      p->nthresholds = 0;
-    } else {
-      if ((st = rn_config_doubles(cfg, p->section, "thresholds", list, &n)))
-        return st;
-      if (n > RN_MAX_THRESHOLDS)
-        return rn_error(RN_EUSAGE, "config: %s: [%s] thresholds: at most %d", cfg_file(cfg),
-                        p->section, RN_MAX_THRESHOLDS);
-      p->nthresholds = n;
-      for (int k = 0; k < n; k++)
-        p->thresholds[k] = (float)list[k];
-    }
-  }
+  if (cfg && rn_config_get(cfg, p->section, "thresholds") &&
+      (st = read_thresholds(p, cfg, p->section, "thresholds")))
+    return st;
   return resolve_device(p, cfg);
 }
 

@@ -19,14 +19,13 @@
  *   rn_predictor_destroy(p);
  *
  * Options, in the section [predictor.NAME] of the configuration (every one
- * may be missing; the defaults are the predictor's, see
- * etc/radnow.conf.example and each models/NAME.c):
+ * may be missing: the defaults are documented in etc/radnow.conf.example):
  *   inputs       = N     frames used (default: the predictor's own)
  *   leads        = 12    number of lead times
  *   step_minutes = 0     spacing of inputs and leads; 0: that of the input frames
  *   members      = M     ensemble members (deterministic predictors: 1)
- *   thresholds   = 30,40,50   exceedance probabilities (dBZ); default for
- *                        ensembles, none for deterministic predictors
+ *   thresholds   = 30,40,50   exceedance probabilities (dBZ), or none;
+ *                        default for ensembles, none for deterministic ones
  *   seed         = 1     random seed of stochastic predictors; a run mixes it
  *                        with the reference time, so the same inputs and seed
  *                        give the same forecast on any number of threads

@@ -372,6 +372,46 @@ static void test_registry(void)
   CHECK(p->nmembers == 20 && p->nthresholds == 2 && p->thresholds[0] == 35 &&
         p->thresholds[1] == 45);
   rn_predictor_destroy(p);
+
+  window_free(&w);
+  rn_config_free(cfg);
+}
+
+/* The values etc/radnow.conf.example documents are the built-in defaults:
+ * every predictor gives the same forecast with that file as without any. */
+static void test_example_config(void)
+{
+  const char *top = getenv("top_srcdir");
+  char path[4096];
+  struct rn_config *cfg = rn_config_new();
+  struct synth s;
+  struct window w;
+  snprintf(path, sizeof path, "%s/etc/radnow.conf.example", top ? top : ".");
+  CHECK_OK(rn_config_load(cfg, path));
+  synth_init(&s, NX, NY, 40, 2024);
+  window_alloc(&w, 3);
+  for (int k = 0; k < 3; k++)
+    synth_translated(&s, 2.2, 1.1, k, NX, NY, w.f[k].dbz);
+  for (int i = 0; i < rn_predictor_count(); i++) {
+    const char *name = rn_predictor_at(i)->name;
+    struct rn_predictor *a, *b;
+    struct rn_forecast fa, fb;
+    CHECK_OK(rn_predictor_create(name, cfg, &a));
+    CHECK_OK(rn_predictor_create(name, NULL, &b));
+    CHECK_OK(rn_predictor_run(a, w.p, 3, &fa));
+    CHECK_OK(rn_predictor_run(b, w.p, 3, &fb));
+    CHECK(fa.nleads == fb.nleads && fa.nmembers == fb.nmembers &&
+          fa.nthresholds == fb.nthresholds);
+    if (fa.nleads == fb.nleads && fa.nmembers == fb.nmembers) {
+      int same = memcmp(fa.dbz, fb.dbz, (size_t)fa.nmembers * fa.nleads * NPIX * sizeof(float)) == 0;
+      printf("%s: example configuration %s the defaults\n", name, same ? "gives" : "DIFFERS FROM");
+      CHECK(same);
+    }
+    rn_forecast_free(&fa);
+    rn_forecast_free(&fb);
+    rn_predictor_destroy(a);
+    rn_predictor_destroy(b);
+  }
   window_free(&w);
   rn_config_free(cfg);
 }
@@ -386,6 +426,7 @@ int main(void)
   test_degenerate();
   test_nodata();
   test_registry();
+  test_example_config();
   rn_grid_free(&grid);
   TEST_DONE();
 }
