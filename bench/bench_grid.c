@@ -12,9 +12,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+
+/* CPU time of the process (all threads), s: less sensitive than wall time
+ * to other jobs on a shared machine. */
+static double cpu_clock(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -55,14 +65,27 @@ static void synthetic(struct rn_volume *v)
   }
 }
 
+static void print_load(const char *when)
+{
+  FILE *la = fopen("/proc/loadavg", "r");
+  char buf[128] = "?\n";
+  if (la) {
+    if (!fgets(buf, sizeof buf, la))
+      snprintf(buf, sizeof buf, "?\n");
+    fclose(la);
+  }
+  printf("load average at %s: %s", when, buf);
+}
+
 /* One timed run: read (unless synthetic) and grid. */
 static int run(const char *file, const struct rn_volume *synth, const struct rn_grid *grid,
-               const struct rn_p2g_options *opt, struct rn_lut_cache *cache, double *seconds)
+               const struct rn_p2g_options *opt, struct rn_lut_cache *cache, double *seconds,
+               double *cpu)
 {
   struct rn_radar_data d;
   struct rn_frame fr;
   const struct rn_volume *vol = synth;
-  double t0 = rn_clock();
+  double t0 = rn_clock(), c0 = cpu_clock();
   if (file) {
     if (rn_ingest_read(file, NULL, &d)) {
       fprintf(stderr, "bench_grid: %s\n", rn_errmsg());
@@ -79,6 +102,7 @@ static int run(const char *file, const struct rn_volume *synth, const struct rn_
     return 1;
   }
   *seconds = rn_clock() - t0;
+  *cpu = cpu_clock() - c0;
   rn_frame_free(&fr);
   if (file)
     rn_radar_data_free(&d);
@@ -133,16 +157,7 @@ int main(int argc, char **argv)
   printf("input: %s, %d sweeps, first %d rays x %d gates; grid %d x %d at %g m (aeqd)\n",
          file ? file : "synthetic", vol->nsweeps, vol->sweeps[0].nrays, vol->sweeps[0].ngates,
          size, size, res);
-  {
-    FILE *la = fopen("/proc/loadavg", "r");
-    char buf[128] = "?";
-    if (la) {
-      if (!fgets(buf, sizeof buf, la))
-        buf[0] = '\0';
-      fclose(la);
-    }
-    printf("load average at start: %s", buf);
-  }
+  print_load("start");
   if (file) { /* reading alone, for reference */
     double *t = malloc((size_t)runs * sizeof *t);
     for (int r = 0; r < runs; r++) {
@@ -156,12 +171,13 @@ int main(int argc, char **argv)
     printf("reading the file alone: median %.1f ms\n", median(t, runs) * 1e3);
     free(t);
   }
-  printf("%-8s %-7s %-5s %10s %10s %10s   (ms over %d runs, reading included)\n", "product",
-         "threads", "lut", "median", "min", "max", runs);
+  printf("%-8s %-7s %-5s %10s %10s %10s %10s   (ms over %d runs, reading included; cpu: "
+         "CPU time of all threads, median)\n", "product", "threads", "lut", "median", "min", "max",
+         "cpu", runs);
   for (int p = 0; p < 2; p++)
     for (int nt = 1; nt <= 2; nt++) {
       struct rn_p2g_options opt;
-      double *t = malloc((size_t)runs * sizeof *t), med;
+      double *t = malloc((size_t)runs * sizeof *t), *c = malloc((size_t)runs * sizeof *c), med;
 #ifdef _OPENMP
       omp_set_num_threads(nt);
 #endif
@@ -169,23 +185,26 @@ int main(int argc, char **argv)
       rn_p2g_product_parse(products[p], &opt);
       for (int warm = 0; warm < 2; warm++) {
         struct rn_lut_cache *cache = rn_lut_cache_new(NULL, 0);
-        double dummy;
-        if (warm && run(file, vol, &grid, &opt, cache, &dummy)) /* fill the cache */
+        double dummy, dummy_cpu;
+        if (warm && run(file, vol, &grid, &opt, cache, &dummy, &dummy_cpu)) /* fill the cache */
           return 1;
         for (int r = 0; r < runs; r++) {
-          struct rn_lut_cache *c = warm ? cache : rn_lut_cache_new(NULL, 0);
-          if (run(file, vol, &grid, &opt, c, &t[r]))
+          struct rn_lut_cache *lc = warm ? cache : rn_lut_cache_new(NULL, 0);
+          if (run(file, vol, &grid, &opt, lc, &t[r], &c[r]))
             return 1;
           if (!warm)
-            rn_lut_cache_free(c);
+            rn_lut_cache_free(lc);
         }
         rn_lut_cache_free(cache);
         med = median(t, runs);
-        printf("%-8s %-7d %-5s %10.1f %10.1f %10.1f\n", products[p], nt, warm ? "warm" : "cold",
-               med * 1e3, t[0] * 1e3, t[runs - 1] * 1e3);
+        printf("%-8s %-7d %-5s %10.1f %10.1f %10.1f %10.1f\n", products[p], nt,
+               warm ? "warm" : "cold", med * 1e3, t[0] * 1e3, t[runs - 1] * 1e3,
+               median(c, runs) * 1e3);
       }
       free(t);
+      free(c);
     }
+  print_load("end");
   rn_grid_free(&grid);
   if (synth_mode)
     rn_volume_free(&synth);

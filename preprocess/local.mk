@@ -1,6 +1,7 @@
 # preprocess: polar -> grid (beam model, lookup tables), composites,
 # resampling of gridded frames, patches for the neural models.
-libradnow_la_SOURCES += preprocess/beam.c preprocess/lut.c preprocess/polar2grid.c
+libradnow_la_SOURCES += preprocess/beam.c preprocess/lut.c preprocess/lut_cache.c \
+	preprocess/polar2grid.c
 noinst_HEADERS += preprocess/lut.h
 pkginclude_HEADERS += include/radnow/beam.h include/radnow/polar2grid.h
 

@@ -12,6 +12,7 @@
 #ifndef RADNOW_PREPROCESS_LUT_H
 #define RADNOW_PREPROCESS_LUT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <radnow/polar2grid.h>
 
@@ -32,6 +33,13 @@ struct rn_lut {
   void *mem;         /* the one allocation the arrays above are carved from */
   size_t bytes;
 };
+
+/* 64-bit FNV-1a hash of a key text. */
+uint64_t rn_lut_hash(const char *key);
+/* Sizes of the arrays of a table and their offsets in its one allocation. */
+size_t rn_lut_layout(int nx, int ny, int nsweeps, int cappi, size_t off[5]);
+/* A table with its arrays allocated (not filled). */
+enum rn_status rn_lut_alloc(int nx, int ny, int nsweeps, int cappi, struct rn_lut **out);
 
 /* The key text (malloc'ed) and its 64-bit FNV-1a hash. */
 enum rn_status rn_lut_key(const struct rn_volume *vol, const struct rn_grid *grid,
