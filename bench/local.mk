@@ -1,6 +1,30 @@
 # bench
+# bench_verify: scoring a verification period in memory (bench/RESULTS.md).
+noinst_PROGRAMS += bench/bench_verify
+bench_bench_verify_LDADD = libradnow.la
+# bench_grid: gridding one radar volume, cold and warm lookup table (RESULTS.md).
+noinst_PROGRAMS += bench/bench_grid
+bench_bench_grid_LDADD = libradnow.la
+EXTRA_DIST += bench/RESULTS.md
+# CINRAD/NEXRAD: radnow info and grid on the corpus samples (RESULTS.md).
+EXTRA_DIST += bench/bench_cinrad_nexrad.sh
+# products: GeoTIFF products of one cycle (make bench_products; see RESULTS.md)
+noinst_PROGRAMS += bench/bench_products
+bench_bench_products_LDADD = libradnow.la
+# bench_ingest: reading one radar file, against HDF5's own reading (RESULTS.md).
+noinst_PROGRAMS += bench/bench_ingest
+bench_bench_ingest_LDADD = libradnow.la $(HDF5_LIBS)
 # bench/bench_nn: the neural-network layers (bench/run.sh runs it beside
 # bench/bench_nn.py, PyTorch, and writes the table of bench/RESULTS.md).
 noinst_PROGRAMS += bench/bench_nn
 bench_bench_nn_LDADD = libradnow.la $(OPENBLAS_LIBS)
 EXTRA_DIST += bench/bench_nn.py
+# bench_extrap: motion and extrapolation on the FMI grid, the predictors of a 512 x 512 cycle.
+noinst_PROGRAMS += bench/bench_extrap
+bench_bench_extrap_LDADD = libradnow.la
+# skill_run + skill_fmi.sh: forecasts over every start time of a sequence, scored by radnow verify.
+noinst_PROGRAMS += bench/skill_run
+bench_skill_run_LDADD = libradnow.la
+dist_noinst_SCRIPTS += bench/skill_fmi.sh
+# bench_cycle.sh: one full radnow run cycle, 512 x 512, per-stage times (RESULTS.md).
+EXTRA_DIST += bench/bench_cycle.sh

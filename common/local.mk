@@ -5,3 +5,4 @@ pkginclude_HEADERS += include/radnow/status.h include/radnow/log.h include/radno
 	include/radnow/utctime.h include/radnow/publish.h include/radnow/volume.h \
 	include/radnow/grid.h include/radnow/frame.h include/radnow/ingest.h \
 	include/radnow/forecast.h
+libradnow_la_SOURCES += common/forecast.c

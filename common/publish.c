@@ -67,6 +67,16 @@ void rn_publish_abort(const char *tmp_path)
     unlink(tmp_path);
 }
 
+/* The temporary file could not be created: say which folder is the problem. */
+static enum rn_status folder_error(const char *final_path, int err)
+{
+  const char *slash = strrchr(final_path, '/');
+  if (!slash || (err != ENOENT && err != ENOTDIR && err != EACCES && err != EROFS))
+    return rn_error(RN_EWRITE, "%s: %s", final_path, strerror(err));
+  return rn_error(RN_EWRITE, "%s: folder %.*s: %s", final_path,
+                  slash == final_path ? 1 : (int)(slash - final_path), final_path, strerror(err));
+}
+
 enum rn_status rn_publish_buffer(const char *final_path, const void *data, size_t size)
 {
   char tmp[4096];
@@ -77,7 +87,7 @@ enum rn_status rn_publish_buffer(const char *final_path, const void *data, size_
     return st;
   fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0)
-    return rn_error(RN_EWRITE, "%s: %s", final_path, strerror(errno));
+    return folder_error(final_path, errno);
   while (size > 0) {
     ssize_t w = write(fd, p, size);
     if (w < 0 && errno == EINTR)

@@ -13,6 +13,8 @@ void rn_sweep_free(struct rn_sweep *sw)
     free(sw->moments[m].data);
   free(sw->moments);
   free(sw->azimuth);
+  free(sw->ray_time);
+  free(sw->ray_elevation);
   memset(sw, 0, sizeof *sw);
 }
 
@@ -89,4 +91,24 @@ void rn_volume_sort_sweeps(struct rn_volume *vol)
     }
     vol->sweeps[j + 1] = key;
   }
+}
+
+const char *rn_scan_type_name(enum rn_scan_type t)
+{
+  switch (t) {
+  case RN_SCAN_PPI: return "PPI";
+  case RN_SCAN_SECTOR: return "sector";
+  case RN_SCAN_RHI: return "RHI";
+  case RN_SCAN_OTHER: return "other";
+  }
+  return "other";
+}
+
+enum rn_status rn_volume_require_ppi(const struct rn_volume *vol, const char *what)
+{
+  if (vol->scan_type == RN_SCAN_PPI)
+    return RN_OK;
+  return rn_error(RN_EUNSUPPORTED,
+                  "%s: %s scan: only PPI volumes and scans over the full circle can be gridded",
+                  what, rn_scan_type_name(vol->scan_type));
 }

@@ -115,6 +115,18 @@ static enum rn_status gunzip(const char *path, const unsigned char *in, size_t n
   return RN_OK;
 }
 
+/* What a libbz2 return code means, for error messages. */
+static const char *bz_reason(int rc)
+{
+  switch (rc) {
+  case BZ_DATA_ERROR: return "data error, CRC mismatch";
+  case BZ_DATA_ERROR_MAGIC: return "no bzip2 signature";
+  case BZ_MEM_ERROR: return "out of memory";
+  case BZ_PARAM_ERROR: return "bad parameter";
+  }
+  return "error";
+}
+
 static enum rn_status bunzip(const char *path, const unsigned char *in, size_t n, size_t max_bytes,
                              unsigned char **data, size_t *size)
 {
@@ -152,7 +164,7 @@ static enum rn_status bunzip(const char *path, const unsigned char *in, size_t n
       continue;
     }
     if (rc != BZ_OK) {
-      st = rn_error(RN_EFORMAT, "%s: bzip2 stream is corrupt (error %d)", path, rc);
+      st = rn_error(RN_EFORMAT, "%s: bzip2 stream is corrupt (%s)", path, bz_reason(rc));
       break;
     }
     if (bz.avail_in == 0 && bz.avail_out > 0) {
@@ -233,22 +245,41 @@ enum rn_status rn_read_head(const char *path, unsigned char *head, size_t n, siz
     *got = (size_t)r;
     return RN_OK;
   } else {
-    BZFILE *bz;
-    int err, r;
+    /* The low-level API: BZ2_bzRead returns 0 on any error and drops what
+     * it decompressed, so a damaged or short file looked empty. */
+    unsigned char in[65536];
+    bz_stream bz;
+    int rc = BZ_OK;
+    size_t k_in;
     f = fopen(path, "rb");
     if (!f)
       return rn_error(RN_EIO, "%s: %s", path, strerror(errno));
-    bz = BZ2_bzReadOpen(&err, f, 0, 0, NULL, 0);
-    if (err != BZ_OK) {
+    memset(&bz, 0, sizeof bz);
+    if (BZ2_bzDecompressInit(&bz, 0, 0) != BZ_OK) {
       fclose(f);
-      return rn_error(RN_EFORMAT, "%s: bzip2 stream is corrupt", path);
+      return rn_error(RN_ENOMEM, "%s: cannot start bzip2 decompression", path);
     }
-    r = BZ2_bzRead(&err, bz, head, (int)n);
-    BZ2_bzReadClose(&err, bz);
+    bz.next_out = (char *)head;
+    bz.avail_out = (unsigned)n;
+    while (bz.avail_out > 0 && rc == BZ_OK) {
+      if (bz.avail_in == 0) {
+        k_in = fread(in, 1, sizeof in, f);
+        if (k_in == 0)
+          break; /* input ends before the stream does */
+        bz.next_in = (char *)in;
+        bz.avail_in = (unsigned)k_in;
+      }
+      rc = BZ2_bzDecompress(&bz);
+    }
+    BZ2_bzDecompressEnd(&bz);
     fclose(f);
-    if (r < 0)
-      return rn_error(RN_EFORMAT, "%s: bzip2 stream is corrupt", path);
-    *got = (size_t)r;
+    *got = n - bz.avail_out;
+    if (*got > 0)
+      return RN_OK; /* a later error shows when the whole file is read */
+    if (rc != BZ_OK && rc != BZ_STREAM_END)
+      return rn_error(RN_EFORMAT, "%s: bzip2 stream is corrupt (%s)", path, bz_reason(rc));
+    if (rc == BZ_OK)
+      return rn_error(RN_EFORMAT, "%s: bzip2 stream is truncated", path);
     return RN_OK;
   }
 }

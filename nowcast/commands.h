@@ -5,6 +5,11 @@
 #define RADNOW_COMMANDS_H
 
 int cmd_info(int argc, char **argv);
+int cmd_grid(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_synth(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 
 /* Print "radnow: message" for a failed status and return its exit code. */
 int cmd_fail(int status);

@@ -20,6 +20,11 @@ struct command {
 
 static const struct command commands[] = {
     {"info", cmd_info, "describe radar files, or list compute devices (--devices)"},
+    {"grid", cmd_grid, "grid radar files onto a map (one CF NetCDF frame)"},
+    {"verify", cmd_verify, "score forecasts against observations: CSI, FSS, CRPS ..., reports"},
+    {"synth", cmd_synth, "write ODIM_H5 volumes of a synthetic scene (and its truth)"},
+    {"run", cmd_run, "one operational nowcast cycle (for cron or systemd)"},
+    {"demo", cmd_demo, "the whole system on a synthetic scene: volumes, cycles, products, scores"},
 };
 
 static void usage(FILE *out)

@@ -1,8 +1,11 @@
 /* cf_grid.c - CF-1.8 grid mapping, projection coordinates and lat/lon. */
 #include "cf_grid.h"
 
+#include <radnow/publish.h>
+
 #include <math.h>
 #include <netcdf.h>
+#include <netcdf_mem.h>
 #include <proj.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +14,30 @@
 enum rn_status rn_nc_error(int ncstat, enum rn_status st, const char *path, const char *what)
 {
   return rn_error(st, "netcdf: %s: %s: %s", path, what, nc_strerror(ncstat));
+}
+
+enum rn_status rn_nc_create(const char *path, int *ncid)
+{
+  int r = nc_create_mem(path, NC_NETCDF4, 1 << 20, ncid);
+  if (r != NC_NOERR) {
+    *ncid = -1;
+    return rn_nc_error(r, RN_EWRITE, path, "create");
+  }
+  return RN_OK;
+}
+
+enum rn_status rn_nc_publish(int ncid, const char *path)
+{
+  NC_memio mem = {0, NULL, 0};
+  enum rn_status st;
+  int r = nc_close_memio(ncid, &mem);
+  if (r != NC_NOERR) {
+    free(mem.memory);
+    return rn_nc_error(r, RN_EWRITE, path, "close");
+  }
+  st = rn_publish_buffer(path, mem.memory, mem.size);
+  free(mem.memory);
+  return st ? rn_error_prefix(st, "netcdf") : RN_OK;
 }
 
 #define NC_TRY(call, st, what)                                                                    \

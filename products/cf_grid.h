@@ -20,4 +20,11 @@ enum rn_status rn_cf_grid_read(int ncid, int varid, const char *path, struct rn_
 /* NetCDF status into a radnow error naming the file. */
 enum rn_status rn_nc_error(int ncstat, enum rn_status st, const char *path, const char *what);
 
+/* NetCDF-4 files are built in memory and published in one write
+ * (publish.h): a full disk then fails in rn_publish_buffer, which leaves
+ * nothing behind, rather than inside HDF5, whose state after a failed close
+ * crashes the program at exit. rn_nc_publish closes ncid in every case. */
+enum rn_status rn_nc_create(const char *path, int *ncid);
+enum rn_status rn_nc_publish(int ncid, const char *path);
+
 #endif

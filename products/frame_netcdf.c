@@ -27,17 +27,16 @@ static int put_text(int ncid, int var, const char *name, const char *v)
 
 enum rn_status rn_frame_write(const struct rn_frame *f, const char *path)
 {
-  char tmp[4096], iso[32], history[128];
+  char iso[32], history[128];
   int ncid = -1, ydim, xdim, tdim, tv, dv, dims[3];
   size_t chunks[3] = {1, (size_t)f->grid.ny, (size_t)f->grid.nx};
   size_t n = (size_t)f->grid.nx * (size_t)f->grid.ny;
   float fill = RN_FRAME_FILLVALUE, undetect = RN_DBZ_NOECHO, *out = NULL;
   double t = (double)f->time;
-  enum rn_status st = rn_publish_begin(path, tmp, sizeof tmp);
+  enum rn_status st = rn_nc_create(path, &ncid);
   if (st)
     return st;
 
-  TRY(nc_create(tmp, NC_NETCDF4 | NC_CLOBBER, &ncid), "create");
   put_text(ncid, NC_GLOBAL, "Conventions", "CF-1.8");
   put_text(ncid, NC_GLOBAL, "title", "radar reflectivity frame");
   put_text(ncid, NC_GLOBAL, "source", f->source);
@@ -89,14 +88,11 @@ enum rn_status rn_frame_write(const struct rn_frame *f, const char *path)
   TRY(nc_put_var_float(ncid, dv, out), "writing dbz");
   free(out);
   out = NULL;
-  TRY(nc_close(ncid), "close");
-  ncid = -1;
-  return rn_publish_commit(tmp, path);
+  return rn_nc_publish(ncid, path);
 fail:
   free(out);
   if (ncid >= 0)
-    nc_close(ncid);
-  rn_publish_abort(tmp);
+    nc_abort(ncid);
   return st;
 }
 

@@ -45,10 +45,13 @@ expect_error() {
   printf '%s\n' "$err" | grep -Eq -- "$pattern" || fail "$*: error '$err' does not match '$pattern'"
 }
 
+# A folder for this test's files, removed when the test exits. scratch
+# prints a new folder inside it, so d=$(scratch) works (the cleanup belongs
+# to the test's own shell, not to the $(...) subshell).
+RN_TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/radnow-test.XXXXXX")
+trap 'rm -rf "$RN_TEST_TMP"' EXIT
 scratch() {
-  d=$(mktemp -d "${TMPDIR:-/tmp}/radnow-test.XXXXXX")
-  trap 'rm -rf "$d"' EXIT
-  echo "$d"
+  mktemp -d "$RN_TEST_TMP/s.XXXXXX"
 }
 
 finish() {

@@ -14,6 +14,7 @@
 #ifndef RADNOW_FORECAST_H
 #define RADNOW_FORECAST_H
 
+#include <stddef.h>
 #include <radnow/frame.h>
 
 #ifdef __cplusplus
