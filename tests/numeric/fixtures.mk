@@ -14,6 +14,7 @@ NN_FIXTURES = \
 	tests/numeric/fixtures/conv2d_k5s2p2_odd.rnt \
 	tests/numeric/fixtures/conv3d_k2s2p0_nobias.rnt \
 	tests/numeric/fixtures/conv3d_k3s1p1.rnt \
+	tests/numeric/fixtures/convlstm_seq.rnt \
 	tests/numeric/fixtures/convt2d_k3s1p0.rnt \
 	tests/numeric/fixtures/convt2d_k4s2p1.rnt \
 	tests/numeric/fixtures/convt2d_k5s3p2_nobias.rnt \

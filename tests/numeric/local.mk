@@ -29,3 +29,15 @@ check_PROGRAMS += tests/numeric/test_cuda
 tests_numeric_test_cuda_SOURCES = tests/numeric/test_cuda.c tests/numeric/runners.c
 tests_numeric_test_cuda_LDADD = libradnow.la
 TESTS += tests/numeric/test_cuda
+
+# The CUDA kernels compiled by the host C++ compiler and checked on the CPU
+# (needs the CUDA headers, so only when the CUDA backend is built).
+if BUILD_CUDA
+check_PROGRAMS += tests/numeric/test_cuda_kernels
+tests_numeric_test_cuda_kernels_SOURCES = tests/numeric/test_cuda_kernels.cc tests/numeric/runners.c
+tests_numeric_test_cuda_kernels_CPPFLAGS = $(AM_CPPFLAGS) $(CUDA_CFLAGS)
+tests_numeric_test_cuda_kernels_CXXFLAGS = -std=c++17 -ffp-contract=off -Wall -Wno-unused-function
+tests_numeric_test_cuda_kernels_LDADD = libradnow.la
+TESTS += tests/numeric/test_cuda_kernels
+endif
+EXTRA_DIST += tests/numeric/test_cuda_kernels.cc

@@ -555,7 +555,104 @@ static void run_adam_tiny(struct fx *c)
   rn_params_free(&p);
 }
 
+/* ---- a ConvLSTM through time: the way a recurrent model uses the API ----
+ * Forward keeps, per step, what the backward reads (the gate activations,
+ * the cell state and its tanh, the hidden state) in an arena; the backward
+ * walks the steps in reverse, carrying dh and dc. */
+static void run_convlstm(struct fx *c)
+{
+  struct rn_backend *be = c->be;
+  const int B = A(B), C = A(C), nh = A(nh), H = A(H), W = A(W), T = A(T);
+  const long HW = (long)H * W, nx = (long)B * C * HW, n = (long)B * nh * HW, n4 = 4 * n;
+  struct rn_conv cx = rn_conv2d(B, C, H, W, 4 * nh, 3, 1, 1);
+  struct rn_conv ch = rn_conv2d(B, nh, H, W, 4 * nh, 3, 1, 1);
+  struct rn_params p;
+  struct rn_tensor *wx, *wh, *bb;
+  struct rn_arena *ar = rn_arena_create(be, 0);
+  float *x = in(c, "x"), *target = in(c, "target"), *dx = gbuf(c, T * nx);
+  float *act[64], *cs[64], *tcs[64], *hs[64];
+  double loss = 0;
+  const float scale = 1.0f / (float)(T * n);
+#define GATE(p_, k) rn_chan(p_, B, 4 * nh, HW, (k) * nh, nh)
+  rn_params_init(&p);
+  wx = rn_params_add(&p, "wx", 4, (int[]){4 * nh, C, 3, 3});
+  wh = rn_params_add(&p, "wh", 4, (int[]){4 * nh, nh, 3, 3});
+  bb = rn_params_add(&p, "b", 1, (int[]){4 * nh});
+  if (!ar || T > 64 || rn_params_alloc(&p, be))
+    return;
+  upload_param(c, wx, "wx");
+  upload_param(c, wh, "wh");
+  upload_param(c, bb, "b");
+  for (int t = 0; t < T; t++) {
+    float *G = rn_arena_alloc(ar, n4);
+    act[t] = rn_arena_alloc(ar, n4);
+    cs[t] = rn_arena_alloc(ar, n);
+    tcs[t] = rn_arena_alloc(ar, n);
+    hs[t] = rn_arena_alloc(ar, n);
+    size_t mark = rn_arena_mark(ar); /* scratch of this step only */
+    float *tmp = rn_arena_alloc(ar, n);
+    rn_conv_forward(be, &cx, G, x + t * nx, wx->data, bb->data);
+    if (t > 0) {
+      float *Gh = rn_arena_alloc(ar, n4);
+      rn_conv_forward(be, &ch, Gh, hs[t - 1], wh->data, NULL);
+      rn_add_forward(be, rn_flat(G, n4), rn_flat(G, n4), rn_flat(Gh, n4));
+    }
+    rn_sigmoid_forward(be, GATE(act[t], 0), GATE(G, 0));
+    rn_sigmoid_forward(be, GATE(act[t], 1), GATE(G, 1));
+    rn_tanh_forward(be, GATE(act[t], 2), GATE(G, 2));
+    rn_sigmoid_forward(be, GATE(act[t], 3), GATE(G, 3));
+    rn_mul_forward(be, rn_flat(cs[t], n), GATE(act[t], 0), GATE(act[t], 2));
+    if (t > 0) {
+      rn_mul_forward(be, rn_flat(tmp, n), GATE(act[t], 1), rn_flat(cs[t - 1], n));
+      rn_add_forward(be, rn_flat(cs[t], n), rn_flat(cs[t], n), rn_flat(tmp, n));
+    }
+    rn_tanh_forward(be, rn_flat(tcs[t], n), rn_flat(cs[t], n));
+    rn_mul_forward(be, rn_flat(hs[t], n), GATE(act[t], 3), rn_flat(tcs[t], n));
+    loss += rn_mse_forward(be, hs[t], target + t * n, n, scale);
+    rn_arena_release(ar, mark);
+  }
+  /* backward through time */
+  float *dh = rn_arena_zeros(ar, n), *dc = rn_arena_zeros(ar, n);
+  float *dhp = rn_arena_alloc(ar, n), *dcp = rn_arena_alloc(ar, n);
+  float *dact = rn_arena_alloc(ar, n4), *dG = rn_arena_alloc(ar, n4), *dtc = rn_arena_alloc(ar, n);
+  for (int t = T - 1; t >= 0; t--) {
+    rn_mse_backward(be, dh, hs[t], target + t * n, n, scale);
+    rn_zero(be, dact, n4);
+    rn_zero(be, dtc, n);
+    rn_zero(be, dG, n4);
+    rn_zero(be, dhp, n);
+    rn_zero(be, dcp, n);
+    rn_mul_backward(be, GATE(dact, 3), rn_flat(dtc, n), rn_flat(dh, n), GATE(act[t], 3),
+                    rn_flat(tcs[t], n));
+    rn_tanh_backward(be, rn_flat(dc, n), rn_flat(dtc, n), rn_flat(tcs[t], n));
+    rn_mul_backward(be, GATE(dact, 0), GATE(dact, 2), rn_flat(dc, n), GATE(act[t], 0),
+                    GATE(act[t], 2));
+    if (t > 0)
+      rn_mul_backward(be, GATE(dact, 1), rn_flat(dcp, n), rn_flat(dc, n), GATE(act[t], 1),
+                      rn_flat(cs[t - 1], n));
+    rn_sigmoid_backward(be, GATE(dG, 0), GATE(dact, 0), GATE(act[t], 0));
+    rn_sigmoid_backward(be, GATE(dG, 1), GATE(dact, 1), GATE(act[t], 1));
+    rn_tanh_backward(be, GATE(dG, 2), GATE(dact, 2), GATE(act[t], 2));
+    rn_sigmoid_backward(be, GATE(dG, 3), GATE(dact, 3), GATE(act[t], 3));
+    rn_conv_backward(be, &cx, dx + t * nx, wx->grad, bb->grad, dG, x + t * nx, wx->data);
+    if (t > 0)
+      rn_conv_backward(be, &ch, dhp, wh->grad, NULL, dG, hs[t - 1], wh->data);
+    /* carry to step t-1 */
+    rn_copy(be, dh, dhp, n);
+    rn_copy(be, dc, dcp, n);
+  }
+#undef GATE
+  put_host(c, "loss", (float)loss);
+  put(c, "dx", dx, T * nx, 1);
+  put(c, "dwx", wx->grad, wx->size, 0);
+  put(c, "dwh", wh->grad, wh->size, 0);
+  put(c, "db", bb->grad, bb->size, 0);
+  rn_params_free(&p);
+  rn_arena_destroy(ar);
+}
+
 static const struct fx_runner runners[] = {
+    {"convlstm_seq", run_convlstm},
     {"lr_schedule", run_lr_schedule},
     {"adam_tiny", run_adam_tiny},
     {"conv2d", run_conv2d},

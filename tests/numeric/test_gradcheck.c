@@ -233,6 +233,51 @@ static void concat_case(int B, int Ca, int Cb, long HW)
   gc_free(&c);
 }
 
+/* split: the variable is x [B, Ca+Cb, HW]; the outputs ya, yb are laid end to
+ * end in y, so that one upstream gradient covers both */
+static void split_fwd(struct gc_case *c)
+{
+  const struct cat *k = (const struct cat *)c->p;
+  long na = (long)k->B * k->Ca * k->HW;
+  for (int b = 0; b < k->B; b++) {
+    memcpy(c->y + (long)b * k->Ca * k->HW, VX(c, 0) + (long)b * (k->Ca + k->Cb) * k->HW,
+           sizeof(double) * k->Ca * k->HW);
+    memcpy(c->y + na + (long)b * k->Cb * k->HW,
+           VX(c, 0) + ((long)b * (k->Ca + k->Cb) + k->Ca) * k->HW, sizeof(double) * k->Cb * k->HW);
+  }
+}
+static void split_bwd(struct gc_case *c)
+{
+  const struct cat *k = (const struct cat *)c->p;
+  long na = (long)k->B * k->Ca * k->HW;
+  for (int b = 0; b < k->B; b++) {
+    for (long i = 0; i < k->Ca * k->HW; i++)
+      VG(c, 0)[(long)b * (k->Ca + k->Cb) * k->HW + i] += c->dy[(long)b * k->Ca * k->HW + i];
+    for (long i = 0; i < k->Cb * k->HW; i++)
+      VG(c, 0)[((long)b * (k->Ca + k->Cb) + k->Ca) * k->HW + i] +=
+          c->dy[na + (long)b * k->Cb * k->HW + i];
+  }
+}
+
+/* finite differences only: the fast split is checked by its fixture, whose
+ * outputs are two tensors rather than one */
+static void split_case(int B, int Ca, int Cb, long HW)
+{
+  struct gc_case c = {0};
+  struct cat k = {B, Ca, Cb, HW};
+  long n = (long)B * (Ca + Cb) * HW;
+  c.layer = "split";
+  c.forward = split_fwd;
+  c.backward = split_bwd;
+  c.p = &k;
+  c.ny = n;
+  c.y = gc_alloc(n);
+  c.dy = gc_randn(n, -1, 1);
+  gc_add(&c, "x", gc_randn(n, -1, 1), n);
+  failures += gc_fd(&c);
+  gc_free(&c);
+}
+
 /* ---- normalisation ---- */
 
 struct gn {
@@ -536,6 +581,7 @@ int main(void)
   binary_case("sub", 19);
   binary_case("mul", 27);
   concat_case(3, 2, 3, 10);
+  split_case(2, 3, 2, 7);
   groupnorm_case("layer norm (MIM)", 2, 5, 12, 1, 1);
   groupnorm_case("layer norm (PredRNN)", 3, 2, 10, 1, 2);
   groupnorm_case("group norm", 2, 6, 7, 3, 1);

@@ -514,6 +514,33 @@ def adam_case(name, betas, wd=0.0, decoupled=False, clip=0.0, ema=0.9, sched=Non
     fixture(name, "adam_tiny", attrs, t, rtol=2e-5, atol=2e-6)
 
 
+# ---- a recurrent cell through time ------------------------------------------------------
+
+def convlstm_case(name, B, C, nh, H, W, T):
+    """A ConvLSTM (Shi et al. 2015) unrolled over T steps, zero initial state:
+    [i,f,g,o] = Wx*x_t + b + Wh*h_{t-1};  c = s(f) c + s(i) tanh(g);  h = s(o) tanh(c);
+    loss = mean over steps and elements of (h_t - y_t)^2. Gradients through time."""
+    x, y = torch.randn(T, B, C, H, W), torch.randn(T, B, nh, H, W)
+    x.requires_grad_(True)
+    wx = rnd(4 * nh, C, 3, 3, scale=0.3)
+    wh = rnd(4 * nh, nh, 3, 3, scale=0.3)
+    b = rnd(4 * nh, scale=0.5)
+    h = torch.zeros(B, nh, H, W)
+    c = torch.zeros(B, nh, H, W)
+    loss = 0.0
+    for t in range(T):
+        G = F.conv2d(x[t], wx, b, padding=1) + F.conv2d(h, wh, padding=1)
+        i, f, g, o = torch.split(G, nh, dim=1)
+        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+        h = torch.sigmoid(o) * torch.tanh(c)
+        loss = loss + F.mse_loss(h, y[t], reduction="sum")
+    loss = loss / (T * B * nh * H * W)
+    g = torch.autograd.grad(loss, [x, wx, wh, b])
+    fixture(name, "convlstm_seq", dict(B=B, C=C, nh=nh, H=H, W=W, T=T),
+            {"x": x, "target": y, "wx": wx, "wh": wh, "b": b, "loss": loss.reshape(1),
+             "dx": g[0], "dwx": g[1], "dwh": g[2], "db": g[3]}, rtol=1e-4, atol=1e-6)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     torch.manual_seed(20240611)
@@ -586,6 +613,7 @@ def main():
               sched=dict(kind=1, step_size=4, gamma=0.5, warmup=3, warmup_start=0.2))
     adam_case("adam_l2_cosine", (0.9, 0.99), wd=0.01, ema=0.95,
               sched=dict(kind=3, total=8, min_lr=0.001))
+    convlstm_case("convlstm_seq", 2, 2, 3, 5, 4, 4)
 
     # the list automake runs (one test per fixture) and distributes
     with open(os.path.join(OUT, "..", "fixtures.mk"), "w") as f:

@@ -3,9 +3,10 @@
  * oneDNN computes convolutions fastest in its blocked layouts (nChw16c ...):
  * each pass reorders the NCHW inputs into them, runs the primitive and
  * reorders the result back (adding into the gradient, as layers.h requires,
- * through a reorder with a sum post-op). Primitives, reorders and the
- * blocked buffers are made once per shape and pass and kept in a small
- * cache. Any shape oneDNN declines falls back to im2col + sgemm
+ * through a reorder with a sum post-op). Primitives and reorders are made
+ * once per shape and pass and kept in a small cache; the blocked tensors
+ * live in the backend's scratch (rn_be_work) during the call only, so the
+ * memory is that of the largest pass, not the sum over shapes. Any shape oneDNN declines falls back to im2col + sgemm
  * (models/layers/conv.c). Transposed convolutions always take that path. */
 #include "config.h"
 
@@ -28,6 +29,7 @@ struct plan {
   unsigned long used;
   dnnl_primitive_t conv;
   dnnl_memory_t user[3], mine[3], bias;
+  size_t bytes[3]; /* of mine[i], 0 when the user's memory is used directly */
   dnnl_primitive_t reorder[3]; /* inputs: user -> mine; the output: mine -> user (+=) */
 };
 
@@ -119,8 +121,9 @@ static int bind(struct rn_dnnl *d, struct plan *p, int i, const dnnl_memory_desc
     return -1;
   if (mode < 2 && dnnl_memory_desc_equal(user_md, prim_md))
     return 0;
-  if (dnnl_memory_create(&p->mine[i], prim_md, d->eng, DNNL_MEMORY_ALLOCATE) != dnnl_success)
+  if (dnnl_memory_create(&p->mine[i], prim_md, d->eng, DNNL_MEMORY_NONE) != dnnl_success)
     return -1;
+  p->bytes[i] = (dnnl_memory_desc_get_size(prim_md) + 63) & ~(size_t)63;
   if (mode == 2) {
     bad |= dnnl_primitive_attr_create(&attr) != dnnl_success;
     bad |= !bad && dnnl_post_ops_create(&po) != dnnl_success;
@@ -212,11 +215,21 @@ static struct plan *find(struct rn_dnnl *d, const struct rn_conv *s, int pass, i
 }
 
 /* Run a plan; a failure here is an error (latched), not a fallback. */
-static int run(struct rn_dnnl *d, struct plan *p, void *t0, void *t1, void *t2, const float *bias)
+static int run(struct rn_backend *be, struct rn_dnnl *d, struct plan *p, void *t0, void *t1,
+               void *t2, const float *bias)
 {
   void *h[3] = {t0, t1, t2};
   dnnl_exec_arg_t args[4];
   int n = 0, bad = 0;
+  char *work = (char *)rn_be_work(be, (p->bytes[0] + p->bytes[1] + p->bytes[2]) / sizeof(float) + 1);
+  if (!work)
+    return 0; /* the error is latched already */
+  for (int i = 0; i < 3; i++) {
+    if (p->mine[i]) {
+      bad |= dnnl_memory_set_data_handle(p->mine[i], work) != dnnl_success;
+      work += p->bytes[i];
+    }
+  }
   for (int i = 0; i < 3; i++) {
     bad |= dnnl_memory_set_data_handle(p->user[i], h[i]) != dnnl_success;
     if (i < 2 && p->reorder[i]) {
@@ -255,7 +268,7 @@ int rn_cpu_dnnl_conv_forward(struct rn_backend *be, const struct rn_conv *s, flo
   struct plan *p = d ? find(d, s, FWD, bias != NULL) : NULL;
   if (!p)
     return -1;
-  if (run(d, p, (void *)inp, (void *)w, out, bias))
+  if (run(be, d, p, (void *)inp, (void *)w, out, bias))
     rn_be_fail(be, RN_EINTERNAL, "cpu: oneDNN convolution forward failed");
   return 0;
 }
@@ -267,7 +280,7 @@ int rn_cpu_dnnl_conv_backward_data(struct rn_backend *be, const struct rn_conv *
   struct plan *p = d ? find(d, s, BWD_DATA, 0) : NULL;
   if (!p)
     return -1;
-  if (run(d, p, (void *)dout, (void *)w, dinp, NULL))
+  if (run(be, d, p, (void *)dout, (void *)w, dinp, NULL))
     rn_be_fail(be, RN_EINTERNAL, "cpu: oneDNN convolution backward (data) failed");
   return 0;
 }
@@ -279,7 +292,7 @@ int rn_cpu_dnnl_conv_backward_weights(struct rn_backend *be, const struct rn_con
   struct plan *p = d ? find(d, s, BWD_WEIGHTS, 0) : NULL;
   if (!p)
     return -1;
-  if (run(d, p, (void *)inp, (void *)dout, dw, NULL))
+  if (run(be, d, p, (void *)inp, (void *)dout, dw, NULL))
     rn_be_fail(be, RN_EINTERNAL, "cpu: oneDNN convolution backward (weights) failed");
   return 0;
 }

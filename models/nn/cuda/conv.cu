@@ -40,7 +40,7 @@ void rn_cu_im2col(struct rn_backend *be, const struct rn_conv *s, float *col, co
                   int nb, int r0, int nr)
 {
   long n = (long)s->C * s->KD * s->KH * s->KW * nb * nr * s->OW;
-  k_im2col<<<rn_blocks(n), RN_THREADS, 0, RN_CU(be)->stream>>>(geom_of(s), col, inp, nb, r0, nr);
+  RN_LAUNCH(k_im2col, rn_blocks(n), RN_THREADS, RN_CU(be)->stream, geom_of(s), col, inp, nb, r0, nr);
   rn_cuda_check(be, "im2col");
 }
 
@@ -93,7 +93,7 @@ void rn_cu_col2im(struct rn_backend *be, const struct rn_conv *s, float *inp, co
                   int nb, int r0, int nr)
 {
   long n = (long)nb * s->C * s->D * s->H * s->W;
-  k_col2im<<<rn_blocks(n), RN_THREADS, 0, RN_CU(be)->stream>>>(geom_of(s), inp, col, nb, r0, nr);
+  RN_LAUNCH(k_col2im, rn_blocks(n), RN_THREADS, RN_CU(be)->stream, geom_of(s), inp, col, nb, r0, nr);
   rn_cuda_check(be, "col2im");
 }
 
@@ -111,7 +111,7 @@ __global__ static void k_to_cn(float *dst, const float *src, int nb, int C, long
 void rn_cu_to_cn(struct rn_backend *be, float *dst, const float *src, int nb, int C, long L)
 {
   long n = (long)nb * C * L;
-  k_to_cn<<<rn_blocks(n), RN_THREADS, 0, RN_CU(be)->stream>>>(dst, src, nb, C, L);
+  RN_LAUNCH(k_to_cn, rn_blocks(n), RN_THREADS, RN_CU(be)->stream, dst, src, nb, C, L);
   rn_cuda_check(be, "layout move");
 }
 
@@ -134,7 +134,7 @@ void rn_cu_from_cn(struct rn_backend *be, float *dst, const float *src, int nb, 
                    const float *bias, int accumulate)
 {
   long n = (long)nb * C * L;
-  k_from_cn<<<rn_blocks(n), RN_THREADS, 0, RN_CU(be)->stream>>>(dst, src, nb, C, L, bias,
+  RN_LAUNCH(k_from_cn, rn_blocks(n), RN_THREADS, RN_CU(be)->stream, dst, src, nb, C, L, bias,
                                                                 accumulate);
   rn_cuda_check(be, "layout move");
 }
@@ -147,7 +147,7 @@ __global__ static void k_bias_fill(float *x, const float *bias, int C, long L, l
 void rn_cu_bias_fill(struct rn_backend *be, float *x, const float *bias, int B, int C, long L)
 {
   long n = (long)B * C * L;
-  k_bias_fill<<<rn_blocks(n), RN_THREADS, 0, RN_CU(be)->stream>>>(x, bias, C, L, n);
+  RN_LAUNCH(k_bias_fill, rn_blocks(n), RN_THREADS, RN_CU(be)->stream, x, bias, C, L, n);
   rn_cuda_check(be, "bias");
 }
 
@@ -166,6 +166,6 @@ __global__ static void k_bias_backward(float *dbias, const float *dout, int B, i
 void rn_cu_bias_backward(struct rn_backend *be, float *dbias, const float *dout, int B, int C,
                          long L)
 {
-  k_bias_backward<<<C, RN_THREADS, 0, RN_CU(be)->stream>>>(dbias, dout, B, C, L);
+  RN_LAUNCH(k_bias_backward, C, RN_THREADS, RN_CU(be)->stream, dbias, dout, B, C, L);
   rn_cuda_check(be, "bias backward");
 }

@@ -29,6 +29,12 @@ static inline unsigned rn_blocks(long n)
   return (unsigned)(b < 1 ? 1 : (b > 65535L * 32 ? 65535L * 32 : b));
 }
 
+/* Every launch goes through this macro (one place to instrument launches). */
+#ifndef RN_LAUNCH
+#define RN_LAUNCH(kernel, blocks, threads, stream, ...)                                          \
+  kernel<<<(blocks), (threads), 0, (stream)>>>(__VA_ARGS__)
+#endif
+
 #define RN_GRID_LOOP(i, n)                                                                        \
   for (long i = (long)blockIdx.x * blockDim.x + threadIdx.x; i < (n);                            \
        i += (long)gridDim.x * blockDim.x)
@@ -37,7 +43,9 @@ static inline unsigned rn_blocks(long n)
 void rn_cuda_check(struct rn_backend *be, const char *what);
 
 /* Block-wide sum of one double per thread (blockDim.x == RN_THREADS); the
- * result is valid in thread 0. */
+ * result is valid in thread 0. (RN_CUDA_ON_HOST: the kernels compiled by a
+ * host compiler, one thread per block, to check their index arithmetic.) */
+#ifndef RN_CUDA_ON_HOST
 static __device__ __forceinline__ double rn_block_sum(double v)
 {
   __shared__ double sh[RN_THREADS];
@@ -52,6 +60,7 @@ static __device__ __forceinline__ double rn_block_sum(double v)
   __syncthreads();
   return r;
 }
+#endif
 
 /* kernels of the *.cu files, gathered into the table by backend.cu */
 void rn_cu_unary(struct rn_backend *be, enum rn_unary op, float alpha, float beta,

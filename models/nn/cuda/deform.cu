@@ -35,7 +35,7 @@ void rn_cu_deform3_forward(struct rn_backend *be, float *y, const float *x, cons
                            const float *mask, int B, int C, int H, int W)
 {
   long n = (long)B * C * 9 * H * W;
-  k_deform_fwd<<<rn_blocks(n), RN_THREADS, 0, RN_CU(be)->stream>>>(y, x, off, mask, B, C, H, W);
+  RN_LAUNCH(k_deform_fwd, rn_blocks(n), RN_THREADS, RN_CU(be)->stream, y, x, off, mask, B, C, H, W);
   rn_cuda_check(be, "deform3");
 }
 
@@ -97,12 +97,12 @@ void rn_cu_deform3_backward(struct rn_backend *be, float *dx, float *doff, float
   cudaStream_t st = RN_CU(be)->stream;
   if (dx) {
     long n = (long)B * C * 9 * H * W;
-    k_deform_dx<<<rn_blocks(n), RN_THREADS, 0, st>>>(dx, dy, off, mask, B, C, H, W);
+    RN_LAUNCH(k_deform_dx, rn_blocks(n), RN_THREADS, st, dx, dy, off, mask, B, C, H, W);
     rn_cuda_check(be, "deform3 backward");
   }
   if (doff || dmask) {
     long n = (long)B * 9 * H * W;
-    k_deform_doff<<<rn_blocks(n), RN_THREADS, 0, st>>>(doff, dmask, dy, x, off, mask, B, C, H, W);
+    RN_LAUNCH(k_deform_doff, rn_blocks(n), RN_THREADS, st, doff, dmask, dy, x, off, mask, B, C, H, W);
     rn_cuda_check(be, "deform3 backward");
   }
 }

@@ -12,7 +12,7 @@ __global__ static void k_fill(float *x, long n, float v)
 
 void rn_cu_fill(struct rn_backend *be, float *x, long n, float v)
 {
-  k_fill<<<rn_blocks(n), RN_THREADS, 0, RN_CU(be)->stream>>>(x, n, v);
+  RN_LAUNCH(k_fill, rn_blocks(n), RN_THREADS, RN_CU(be)->stream, x, n, v);
   rn_cuda_check(be, "fill");
 }
 
@@ -40,7 +40,7 @@ void rn_cu_unary(struct rn_backend *be, enum rn_unary op, float alpha, float bet
                  struct rn_slice out, struct rn_slice a)
 {
   long n = (long)out.rows * out.cols;
-  k_unary<<<rn_blocks(n), RN_THREADS, 0, RN_CU(be)->stream>>>((int)op, alpha, beta, out.p, out.ld,
+  RN_LAUNCH(k_unary, rn_blocks(n), RN_THREADS, RN_CU(be)->stream, (int)op, alpha, beta, out.p, out.ld,
                                                               a.p, a.ld, out.rows, out.cols);
   rn_cuda_check(be, "unary");
 }
@@ -69,7 +69,7 @@ void rn_cu_unary_backward(struct rn_backend *be, enum rn_unary op, float alpha,
                           struct rn_slice din, struct rn_slice dout, struct rn_slice y)
 {
   long n = (long)din.rows * din.cols;
-  k_unary_backward<<<rn_blocks(n), RN_THREADS, 0, RN_CU(be)->stream>>>(
+  RN_LAUNCH(k_unary_backward, rn_blocks(n), RN_THREADS, RN_CU(be)->stream, 
       (int)op, alpha, din.p, din.ld, dout.p, dout.ld, y.p, y.ld, din.rows, din.cols);
   rn_cuda_check(be, "unary backward");
 }
@@ -90,7 +90,7 @@ void rn_cu_binary(struct rn_backend *be, enum rn_binary op, struct rn_slice out,
                   struct rn_slice a, struct rn_slice b)
 {
   long n = (long)out.rows * out.cols;
-  k_binary<<<rn_blocks(n), RN_THREADS, 0, RN_CU(be)->stream>>>((int)op, out.p, out.ld, a.p, a.ld,
+  RN_LAUNCH(k_binary, rn_blocks(n), RN_THREADS, RN_CU(be)->stream, (int)op, out.p, out.ld, a.p, a.ld,
                                                                b.p, b.ld, out.rows, out.cols);
   rn_cuda_check(be, "binary");
 }
@@ -117,7 +117,7 @@ void rn_cu_binary_backward(struct rn_backend *be, enum rn_binary op, struct rn_s
                            struct rn_slice b)
 {
   long n = (long)dout.rows * dout.cols;
-  k_binary_backward<<<rn_blocks(n), RN_THREADS, 0, RN_CU(be)->stream>>>(
+  RN_LAUNCH(k_binary_backward, rn_blocks(n), RN_THREADS, RN_CU(be)->stream, 
       (int)op, da.p, da.ld, db.p, db.ld, dout.p, dout.ld, a.p, a.ld, b.p, b.ld, dout.rows,
       dout.cols);
   rn_cuda_check(be, "binary backward");

@@ -44,7 +44,7 @@ double rn_cu_loss_forward(struct rn_backend *be, enum rn_loss op, const struct r
   struct rn_cuda *c = RN_CU(be);
   double s = 0.0;
   cudaMemsetAsync(c->red, 0, sizeof(double), c->stream);
-  k_loss_fwd<<<rn_blocks(n), RN_THREADS, 0, c->stream>>>((int)op, largs_of(a), n, c->red);
+  RN_LAUNCH(k_loss_fwd, rn_blocks(n), RN_THREADS, c->stream, (int)op, largs_of(a), n, c->red);
   rn_cuda_check(be, "loss");
   if (!be->err)
     be->ops->download(be, &s, c->red, sizeof s);
@@ -89,9 +89,9 @@ void rn_cu_loss_backward(struct rn_backend *be, enum rn_loss op, const struct rn
   struct rn_cuda *c = RN_CU(be);
   struct largs l = largs_of(a);
   cudaMemsetAsync(c->red, 0, 4 * sizeof(double), c->stream);
-  k_loss_bwd<<<rn_blocks(n), RN_THREADS, 0, c->stream>>>((int)op, l, n, scale, c->red);
+  RN_LAUNCH(k_loss_bwd, rn_blocks(n), RN_THREADS, c->stream, (int)op, l, n, scale, c->red);
   rn_cuda_check(be, "loss backward");
-  k_loss_bcast<<<1, 1, 0, c->stream>>>(l, scale, c->red);
+  RN_LAUNCH(k_loss_bcast, 1, 1, c->stream, l, scale, c->red);
   rn_cuda_check(be, "loss backward");
 }
 
@@ -108,7 +108,7 @@ __global__ static void k_rand(int normal, float *x, long n, float a, float b, ui
 void rn_cu_rand(struct rn_backend *be, int normal, float *x, long n, float a, float b,
                 uint64_t seed, uint64_t offset)
 {
-  k_rand<<<rn_blocks(n), RN_THREADS, 0, RN_CU(be)->stream>>>(normal, x, n, a, b, seed, offset);
+  RN_LAUNCH(k_rand, rn_blocks(n), RN_THREADS, RN_CU(be)->stream, normal, x, n, a, b, seed, offset);
   rn_cuda_check(be, "random numbers");
 }
 
@@ -127,7 +127,7 @@ __global__ static void k_gauss_sample(float *z, float *eps, const float *mu, con
 void rn_cu_gauss_sample(struct rn_backend *be, float *z, float *eps, const float *mu,
                         const float *logvar, long n, uint64_t seed, uint64_t offset)
 {
-  k_gauss_sample<<<rn_blocks(n), RN_THREADS, 0, RN_CU(be)->stream>>>(z, eps, mu, logvar, n, seed,
+  RN_LAUNCH(k_gauss_sample, rn_blocks(n), RN_THREADS, RN_CU(be)->stream, z, eps, mu, logvar, n, seed,
                                                                      offset);
   rn_cuda_check(be, "gaussian sample");
 }
@@ -148,7 +148,7 @@ void rn_cu_gauss_sample_backward(struct rn_backend *be, float *dmu, float *dlogv
                                  const float *dz, const float *logvar, long n, uint64_t seed,
                                  uint64_t offset)
 {
-  k_gauss_sample_bwd<<<rn_blocks(n), RN_THREADS, 0, RN_CU(be)->stream>>>(dmu, dlogvar, dz, logvar,
+  RN_LAUNCH(k_gauss_sample_bwd, rn_blocks(n), RN_THREADS, RN_CU(be)->stream, dmu, dlogvar, dz, logvar,
                                                                          n, seed, offset);
   rn_cuda_check(be, "gaussian sample backward");
 }
@@ -164,6 +164,6 @@ __global__ static void k_adam(float *w, const float *g, float *m, float *v, long
 void rn_cu_adam(struct rn_backend *be, float *w, const float *g, float *m, float *v, long n,
                 const struct rn_adam_args *a)
 {
-  k_adam<<<rn_blocks(n), RN_THREADS, 0, RN_CU(be)->stream>>>(w, g, m, v, n, *a);
+  RN_LAUNCH(k_adam, rn_blocks(n), RN_THREADS, RN_CU(be)->stream, w, g, m, v, n, *a);
   rn_cuda_check(be, "adam");
 }

@@ -46,7 +46,7 @@ void rn_cu_norm_forward(struct rn_backend *be, float *y, float *mean, float *rst
                         const float *gamma, const float *beta, int B, int C, long L, int G,
                         float eps, int affine)
 {
-  k_norm_forward<<<B * G, RN_THREADS, 0, RN_CU(be)->stream>>>(y, mean, rstd, x, gamma, beta, C, L,
+  RN_LAUNCH(k_norm_forward, B * G, RN_THREADS, RN_CU(be)->stream, y, mean, rstd, x, gamma, beta, C, L,
                                                               G, eps, affine);
   rn_cuda_check(be, "norm forward");
 }
@@ -125,14 +125,14 @@ void rn_cu_norm_backward(struct rn_backend *be, float *dx, float *dgamma, float 
 {
   cudaStream_t st = RN_CU(be)->stream;
   if (dx) {
-    k_norm_dx<<<B * G, RN_THREADS, 0, st>>>(dx, dy, x, mean, rstd, gamma, C, L, G, affine);
+    RN_LAUNCH(k_norm_dx, B * G, RN_THREADS, st, dx, dy, x, mean, rstd, gamma, C, L, G, affine);
     rn_cuda_check(be, "norm backward");
   }
   if (affine == 1 && (dgamma || dbeta)) {
-    k_norm_dgamma_channel<<<C, RN_THREADS, 0, st>>>(dgamma, dbeta, dy, x, mean, rstd, B, C, L, G);
+    RN_LAUNCH(k_norm_dgamma_channel, C, RN_THREADS, st, dgamma, dbeta, dy, x, mean, rstd, B, C, L, G);
     rn_cuda_check(be, "norm backward (gamma)");
   } else if (affine == 2 && (dgamma || dbeta)) {
-    k_norm_dgamma_element<<<rn_blocks((long)C * L), RN_THREADS, 0, st>>>(dgamma, dbeta, dy, x,
+    RN_LAUNCH(k_norm_dgamma_element, rn_blocks((long)C * L), RN_THREADS, st, dgamma, dbeta, dy, x,
                                                                         mean, rstd, B, C, L, G);
     rn_cuda_check(be, "norm backward (gamma)");
   }

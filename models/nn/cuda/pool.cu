@@ -23,7 +23,7 @@ __global__ static void k_maxpool_fwd(float *y, const float *x, int BC, int H, in
 void rn_cu_maxpool2_forward(struct rn_backend *be, float *y, const float *x, int BC, int H, int W)
 {
   long n = (long)BC * (H / 2) * (W / 2);
-  k_maxpool_fwd<<<rn_blocks(n), RN_THREADS, 0, RN_CU(be)->stream>>>(y, x, BC, H, W);
+  RN_LAUNCH(k_maxpool_fwd, rn_blocks(n), RN_THREADS, RN_CU(be)->stream, y, x, BC, H, W);
   rn_cuda_check(be, "maxpool");
 }
 
@@ -50,7 +50,7 @@ void rn_cu_maxpool2_backward(struct rn_backend *be, float *dx, const float *dy, 
                              int BC, int H, int W)
 {
   long n = (long)BC * (H / 2) * (W / 2);
-  k_maxpool_bwd<<<rn_blocks(n), RN_THREADS, 0, RN_CU(be)->stream>>>(dx, dy, x, BC, H, W);
+  RN_LAUNCH(k_maxpool_bwd, rn_blocks(n), RN_THREADS, RN_CU(be)->stream, dx, dy, x, BC, H, W);
   rn_cuda_check(be, "maxpool backward");
 }
 
@@ -78,7 +78,7 @@ void rn_cu_s2d(struct rn_backend *be, float *dst, const float *src, int B, int C
                int p, int order, int dir, int accumulate)
 {
   long n = (long)B * C * H * W;
-  k_s2d<<<rn_blocks(n), RN_THREADS, 0, RN_CU(be)->stream>>>(dst, src, B, C, H, W, p, order, dir,
+  RN_LAUNCH(k_s2d, rn_blocks(n), RN_THREADS, RN_CU(be)->stream, dst, src, B, C, H, W, p, order, dir,
                                                             accumulate);
   rn_cuda_check(be, "space-to-depth");
 }
