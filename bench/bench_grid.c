@@ -133,6 +133,29 @@ int main(int argc, char **argv)
   printf("input: %s, %d sweeps, first %d rays x %d gates; grid %d x %d at %g m (aeqd)\n",
          file ? file : "synthetic", vol->nsweeps, vol->sweeps[0].nrays, vol->sweeps[0].ngates,
          size, size, res);
+  {
+    FILE *la = fopen("/proc/loadavg", "r");
+    char buf[128] = "?";
+    if (la) {
+      if (!fgets(buf, sizeof buf, la))
+        buf[0] = '\0';
+      fclose(la);
+    }
+    printf("load average at start: %s", buf);
+  }
+  if (file) { /* reading alone, for reference */
+    double *t = malloc((size_t)runs * sizeof *t);
+    for (int r = 0; r < runs; r++) {
+      double t0 = rn_clock();
+      struct rn_radar_data x;
+      if (rn_ingest_read(file, NULL, &x))
+        return 1;
+      t[r] = rn_clock() - t0;
+      rn_radar_data_free(&x);
+    }
+    printf("reading the file alone: median %.1f ms\n", median(t, runs) * 1e3);
+    free(t);
+  }
   printf("%-8s %-7s %-5s %10s %10s %10s   (ms over %d runs, reading included)\n", "product",
          "threads", "lut", "median", "min", "max", runs);
   for (int p = 0; p < 2; p++)

@@ -1,6 +1,7 @@
 /* bench_nn.c - speed of radnow's neural-network layers on the CPU.
  *
- *   bench/bench_nn [--threads N] [--gemm dnnl|openblas] [--reps R] [--case NAME]
+ *   bench/bench_nn [--threads N] [--conv dnnl|im2col] [--gemm dnnl|openblas] [--reps R]
+ *                  [--case NAME] [--no-sgemm]
  *
  * Prints one line per case: name, threads, median milliseconds of the forward
  * and of the backward pass (input, weight and bias gradients) over R runs
@@ -174,9 +175,12 @@ int main(int argc, char **argv)
     else if (strcmp(argv[i], "--gemm") == 0 && i + 1 < argc) {
       i++;
       opt.gemm = strcmp(argv[i], "openblas") == 0 ? RN_GEMM_OPENBLAS : RN_GEMM_DNNL;
+    } else if (strcmp(argv[i], "--conv") == 0 && i + 1 < argc) {
+      i++;
+      opt.conv = strcmp(argv[i], "im2col") == 0 ? RN_CONV_IM2COL : RN_CONV_DNNL;
     } else {
-      fprintf(stderr, "usage: bench_nn [--threads N] [--gemm dnnl|openblas] [--reps R] "
-                      "[--case NAME] [--no-sgemm]\n");
+      fprintf(stderr, "usage: bench_nn [--threads N] [--conv dnnl|im2col] [--gemm dnnl|openblas] "
+                      "[--reps R] [--case NAME] [--no-sgemm]\n");
       return 1;
     }
   }

@@ -86,8 +86,14 @@ def torch_case(case, threads, reps):
     return tf * 1e3, tb * 1e3, (flops / tf * 1e-9 if flops else 0.0), (2 * flops / tb * 1e-9 if flops else 0.0)
 
 
-def c_run(binary, threads, reps):
-    out = subprocess.run([binary, "--threads", str(threads), "--reps", str(reps)],
+# radnow's CPU variants: the default (oneDNN's direct convolutions), and
+# im2col + sgemm with each sgemm
+VARIANTS = [("default", []), ("im2col+oneDNN sgemm", ["--conv", "im2col", "--gemm", "dnnl"]),
+            ("im2col+OpenBLAS", ["--conv", "im2col", "--gemm", "openblas"])]
+
+
+def c_run(binary, threads, reps, extra):
+    out = subprocess.run([binary, "--threads", str(threads), "--reps", str(reps)] + extra,
                          check=True, capture_output=True, text=True).stdout
     res, desc = {}, ""
     for line in out.splitlines():
@@ -107,13 +113,17 @@ def main():
     ap.add_argument("--reps", type=int, default=7)
     args = ap.parse_args()
 
-    c_all, t_all, descs = {}, {}, {}
+    c_all, t_all, descs, var_all = {}, {}, {}, {}
     for rnd in range(args.rounds):
         for threads in (1, 2):
-            desc, res = c_run(args.c, threads, args.reps)
-            descs[threads] = desc
-            for k, v in res.items():
-                c_all.setdefault((k, threads), []).append(v)
+            for vname, extra in VARIANTS:
+                desc, res = c_run(args.c, threads, args.reps, extra)
+                if vname == "default":
+                    descs[threads] = desc
+                    for k, v in res.items():
+                        c_all.setdefault((k, threads), []).append(v)
+                for k, v in res.items():
+                    var_all.setdefault((vname, k, threads), []).append(v)
             for case in CASES:
                 t_all.setdefault((case[0], threads), []).append(torch_case(case, threads, args.reps))
         print("round %d done (load %s)" % (rnd + 1, os.getloadavg()[0]), file=sys.stderr)
@@ -154,6 +164,24 @@ def main():
                 cf, cb, tf, tb = med(c, 2), med(c, 3), med(t, 2), med(t, 3)
                 print("| %s | %d | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f | %.2f | %.2f |" % (
                     name, threads, cf, tf, cf / tf, cb, tb, cb / tb, cf / sg, cb / sg))
+    print()
+    print("radnow's CPU convolution variants, GFLOP/s forward / backward (ratio to PyTorch):")
+    print()
+    print("| case | threads | " + " | ".join(v[0] for v in VARIANTS) + " | PyTorch |")
+    print("|---|---|" + "---|" * (len(VARIANTS) + 1))
+    for case in CASES:
+        name, kind = case[0], case[1]
+        if kind == 2:
+            continue
+        for threads in (1, 2):
+            t = t_all[(name, threads)]
+            tf, tb = med(t, 2), med(t, 3)
+            cells = []
+            for vname, _ in VARIANTS:
+                v = var_all[(vname, name, threads)]
+                cells.append("%.0f / %.0f (%.2f / %.2f)" % (med(v, 2), med(v, 3), med(v, 2) / tf,
+                                                           med(v, 3) / tb))
+            print("| %s | %d | %s | %.0f / %.0f |" % (name, threads, " | ".join(cells), tf, tb))
 
 
 if __name__ == "__main__":

@@ -26,3 +26,5 @@ bench_bench_extrap_LDADD = libradnow.la
 noinst_PROGRAMS += bench/skill_run
 bench_skill_run_LDADD = libradnow.la
 dist_noinst_SCRIPTS += bench/skill_fmi.sh
+# bench_cycle.sh: one full radnow run cycle, 512 x 512, per-stage times (RESULTS.md).
+EXTRA_DIST += bench/bench_cycle.sh

@@ -14,3 +14,11 @@ tests_unit_test_ensemble_LDADD = libradnow.la
 TESTS += tests/unit/test_ensemble
 TESTS += tests/models_conf.sh
 EXTRA_DIST += tests/models_conf.sh
+
+# The recurrent neural predictors (model.h): definitions, cells, the model.
+pkginclude_HEADERS += include/radnow/model.h
+libradnow_la_SOURCES += models/model_config.c
+modeldefsdir = $(pkgdatadir)/models
+dist_modeldefs_DATA = etc/models/convlstm.ini etc/models/predrnn.ini etc/models/mim.ini \
+	etc/models/motionrnn-convlstm.ini etc/models/motionrnn-predrnn.ini \
+	etc/models/motionrnn-mim.ini

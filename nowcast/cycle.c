@@ -264,34 +264,89 @@ static enum rn_status gather_and_select(const struct rn_cycle_config *cc,
 
 /* ---- products --------------------------------------------------------- */
 
-/* Every product of one forecast into the cycle folder; names go to list. */
+/* One product file: a GeoTIFF of one lead and kind, or the forecast NetCDF. */
+struct product_task {
+  int netcdf;
+  enum rn_geotiff_kind kind;
+  int lead, k;
+  struct rn_product p;
+  enum rn_status st;
+  char error[1024];
+};
+
+static enum rn_status write_task(const struct rn_cycle_config *cc, const struct rn_forecast *fc,
+                                 const char *dir, struct product_task *t)
+{
+  struct rn_product *p = &t->p;
+  char path[4600];
+  enum rn_status st;
+  memset(p, 0, sizeof *p);
+  snprintf(p->predictor, sizeof p->predictor, "%s", fc->predictor);
+  p->reference_time = fc->reference_time;
+  p->members = fc->nmembers;
+  p->threshold = NAN;
+  if (t->netcdf) {
+    snprintf(p->kind, sizeof p->kind, "forecast");
+    p->lead_seconds = -1;
+    st = rn_product_name(p->file, sizeof p->file, fc->predictor, fc->reference_time, -1,
+                         p->kind, "nc");
+  } else {
+    if (t->kind == RN_GEOTIFF_PROB)
+      p->threshold = fc->thresholds[t->k];
+    rn_geotiff_kind_name(t->kind, p->threshold, p->kind, sizeof p->kind);
+    p->lead_seconds = fc->lead_seconds[t->lead];
+    p->valid_time = fc->reference_time + p->lead_seconds;
+    st = rn_product_name(p->file, sizeof p->file, fc->predictor, fc->reference_time,
+                         p->lead_seconds, p->kind, NULL);
+  }
+  if (st)
+    return st;
+  snprintf(path, sizeof path, "%s/%s", dir, p->file);
+  return t->netcdf ? rn_forecast_write(fc, path)
+                   : rn_geotiff_write(fc, t->lead, t->kind, t->k, path, &cc->gtiff);
+}
+
+/* Every product of one forecast into the cycle folder; names go to list in
+ * a fixed order (the GeoTIFFs lead by lead: dbz, display, probabilities;
+ * then the NetCDF). The files are independent, so they are written on all
+ * threads at once (GDAL and the publisher are thread-safe for separate
+ * files; only one thread touches NetCDF/HDF5, which is not). */
 static enum rn_status write_products(const struct rn_cycle_config *cc,
                                      const struct rn_forecast *fc, const char *dir,
                                      struct rn_product_list *list)
 {
-  enum rn_status st;
-  if (cc->geotiff && (st = rn_products_write_geotiffs(fc, dir, &cc->gtiff, list)))
-    return st;
-  if (cc->netcdf) {
-    struct rn_product p;
-    char path[4600];
-    memset(&p, 0, sizeof p);
-    snprintf(p.kind, sizeof p.kind, "forecast");
-    if ((st = rn_product_name(p.file, sizeof p.file, fc->predictor, fc->reference_time, -1,
-                              p.kind, "nc")))
-      return st;
-    snprintf(path, sizeof path, "%s/%s", dir, p.file);
-    if ((st = rn_forecast_write(fc, path)))
-      return st;
-    snprintf(p.predictor, sizeof p.predictor, "%s", fc->predictor);
-    p.reference_time = fc->reference_time;
-    p.lead_seconds = -1;
-    p.members = fc->nmembers;
-    p.threshold = NAN;
-    if ((st = rn_product_list_add(list, &p)))
-      return st;
+  struct product_task *t;
+  int n = 0, kinds = cc->gtiff.kinds;
+  enum rn_status st = RN_OK;
+
+  t = rn_calloc((size_t)fc->nleads * (2 + RN_MAX_THRESHOLDS) + 1, sizeof *t, "product tasks");
+  if (!t)
+    return RN_ENOMEM;
+  if (cc->netcdf)
+    t[n++].netcdf = 1; /* the biggest file: started first */
+  for (int l = 0; cc->geotiff && l < fc->nleads; l++) {
+    if (kinds & RN_GEOTIFF_DBZ)
+      t[n].kind = RN_GEOTIFF_DBZ, t[n++].lead = l;
+    if (kinds & RN_GEOTIFF_DISPLAY)
+      t[n].kind = RN_GEOTIFF_DISPLAY, t[n++].lead = l;
+    for (int k = 0; (kinds & RN_GEOTIFF_PROB) && fc->prob && k < fc->nthresholds; k++)
+      t[n].kind = RN_GEOTIFF_PROB, t[n].lead = l, t[n++].k = k;
   }
-  return RN_OK;
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int i = 0; i < n; i++) {
+    t[i].st = write_task(cc, fc, dir, &t[i]);
+    if (t[i].st)
+      snprintf(t[i].error, sizeof t[i].error, "%s", rn_errmsg());
+  }
+  for (int i = 0; i < n && !st; i++)
+    if (t[i].st)
+      st = rn_error(t[i].st, "%s", t[i].error);
+  for (int i = cc->netcdf; i < n && !st; i++)
+    st = rn_product_list_add(list, &t[i].p);
+  if (!st && cc->netcdf)
+    st = rn_product_list_add(list, &t[0].p);
+  free(t);
+  return st;
 }
 
 /* The same list with names relative to the products folder. */

@@ -307,8 +307,6 @@ static enum rn_status grid_group(const struct rn_inputs *in, const struct rn_sta
       rn_log_warn("%s (skipped)", rn_errmsg());
       set_bad(&w[i], rn_errmsg());
       rep->bad++;
-      if (w[i].slot > rep->newest_bad)
-        rep->newest_bad = w[i].slot;
       continue;
     }
     if (llabs((long long)(data_time(&d[nd]) - w[i].slot)) > 150)
@@ -338,8 +336,6 @@ static enum rn_status grid_group(const struct rn_inputs *in, const struct rn_sta
       for (int i = 0; i < nd; i++)
         set_bad(used[i], rn_errmsg());
       rep->bad += nd;
-      if (w[0].slot > rep->newest_bad)
-        rep->newest_bad = w[0].slot;
       st = RN_OK;
     }
   }
@@ -473,8 +469,6 @@ enum rn_status rn_inputs_gather(const struct rn_inputs *in, const struct rn_stat
         else if (!now.r[k].ok) {
           rn_log_warn("input: %s: unreadable, skipped (%s)", now.r[k].path, now.r[k].msg);
           rep->bad++;
-          if (slot > rep->newest_bad)
-            rep->newest_bad = slot;
         }
       }
       if (fresh || !rn_state_has(s, slot)) {

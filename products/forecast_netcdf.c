@@ -20,7 +20,6 @@
  * packed the same way at 1e-4. Chunks are one field (1, 1, ny, nx), deflated
  * with the shuffle filter. */
 #include <radnow/forecast.h>
-#include <radnow/publish.h>
 
 #include <math.h>
 #include <netcdf.h>
@@ -95,7 +94,7 @@ static enum rn_status check_forecast(const struct rn_forecast *fc, const char *p
 
 enum rn_status rn_forecast_write(const struct rn_forecast *fc, const char *path)
 {
-  char tmp[4096], iso[32], history[160];
+  char iso[32], history[160];
   int ncid = -1, ydim, xdim, mdim, tdim, kdim = -1, dims[4];
   int mv, tv, fpv, rtv, dv, kv = -1, pv = -1;
   size_t ny, nx, npix;
@@ -109,11 +108,10 @@ enum rn_status rn_forecast_write(const struct rn_forecast *fc, const char *path)
   ny = (size_t)fc->grid.ny;
   nx = (size_t)fc->grid.nx;
   npix = nx * ny;
-  st = rn_publish_begin(path, tmp, sizeof tmp);
+  /* Built in memory and published in one write (cf_grid.h). */
+  st = rn_nc_create(path, &ncid);
   if (st)
     return st;
-
-  TRY(nc_create(tmp, NC_NETCDF4 | NC_CLOBBER, &ncid), "create");
   put_text(ncid, NC_GLOBAL, "Conventions", "CF-1.8");
   put_text(ncid, NC_GLOBAL, "title", "radar reflectivity nowcast");
   put_text(ncid, NC_GLOBAL, "source", "radnow " PACKAGE_VERSION);
@@ -225,16 +223,13 @@ enum rn_status rn_forecast_write(const struct rn_forecast *fc, const char *path)
   times = NULL;
   members = NULL;
   buf = NULL;
-  TRY(nc_close(ncid), "close");
-  ncid = -1;
-  return rn_publish_commit(tmp, path);
+  return rn_nc_publish(ncid, path);
 fail:
   free(times);
   free(members);
   free(buf);
   if (ncid >= 0)
-    nc_close(ncid);
-  rn_publish_abort(tmp);
+    nc_abort(ncid);
   return st;
 }
 

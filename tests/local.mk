@@ -44,3 +44,7 @@ TESTS += tests/ops/cycle_helchteren.sh
 EXTRA_DIST += tests/ops/cycle_helchteren.sh
 TESTS += tests/ops/demo.sh
 EXTRA_DIST += tests/ops/demo.sh
+TESTS += tests/ops/run_flat.sh
+EXTRA_DIST += tests/ops/run_flat.sh
+TESTS += tests/ops/run_composite.sh
+EXTRA_DIST += tests/ops/run_composite.sh

@@ -45,22 +45,13 @@ expect_error() {
   printf '%s\n' "$err" | grep -Eq -- "$pattern" || fail "$*: error '$err' does not match '$pattern'"
 }
 
-# scratch: a new temporary folder, removed when the test exits. It is called
-# as d=$(scratch), in a subshell, so the folder is listed in a file named
-# after the test shell's PID ($$ is the same in the subshell) and removed by
-# the test shell's EXIT trap (a trap set in the subshell would fire at once).
-scratch_list="${TMPDIR:-/tmp}/radnow-scratch.$$"
-scratch_cleanup() {
-  if [ -f "$scratch_list" ]; then
-    while IFS= read -r dir; do rm -rf "$dir"; done <"$scratch_list"
-    rm -f "$scratch_list"
-  fi
-}
-trap scratch_cleanup EXIT
+# A folder for this test's files, removed when the test exits. scratch
+# prints a new folder inside it, so d=$(scratch) works (the cleanup belongs
+# to the test's own shell, not to the $(...) subshell).
+RN_TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/radnow-test.XXXXXX")
+trap 'rm -rf "$RN_TEST_TMP"' EXIT
 scratch() {
-  dir=$(mktemp -d "${TMPDIR:-/tmp}/radnow-test.XXXXXX") || return 1
-  echo "$dir" >>"$scratch_list"
-  echo "$dir"
+  mktemp -d "$RN_TEST_TMP/s.XXXXXX"
 }
 
 finish() {

@@ -1,5 +1,6 @@
-/* backend.h - where the numbers are computed: the CPU (OpenMP + oneDNN or
- * OpenBLAS sgemm) or a CUDA GPU (cuBLAS + kernels), chosen at run time.
+/* backend.h - where the numbers are computed: the CPU (OpenMP; convolutions
+ * by oneDNN, or im2col + oneDNN/OpenBLAS sgemm) or a CUDA GPU (cuBLAS +
+ * kernels), chosen at run time.
  *
  *   struct rn_backend *be;
  *   struct rn_backend_options opt = RN_BACKEND_OPTIONS_INIT;
@@ -32,12 +33,20 @@ enum rn_gemm_kind {
   RN_GEMM_DNNL
 };
 
+/* How the CPU computes convolutions (the benchmark compares them). */
+enum rn_conv_kind {
+  RN_CONV_AUTO = 0, /* oneDNN's direct convolutions when built with oneDNN, else im2col */
+  RN_CONV_IM2COL,   /* im2col + sgemm (models/layers/conv.c) */
+  RN_CONV_DNNL
+};
+
 struct rn_backend_options {
   const char *device;  /* "cpu", "cuda", "cuda:N", "auto" (NULL = "auto") */
   int threads;         /* CPU threads; 0 = OpenMP's default */
   enum rn_gemm_kind gemm;
+  enum rn_conv_kind conv;
 };
-#define RN_BACKEND_OPTIONS_INIT {"auto", 0, RN_GEMM_AUTO}
+#define RN_BACKEND_OPTIONS_INIT {"auto", 0, RN_GEMM_AUTO, RN_CONV_AUTO}
 
 enum rn_status rn_backend_open(struct rn_backend **be, const struct rn_backend_options *opt);
 void rn_backend_close(struct rn_backend *be);

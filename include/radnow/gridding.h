@@ -9,7 +9,8 @@
  *   res        pixel size in CRS units [1000]
  *   size       NXxNY pixels [500x500]
  *   center     LAT,LON of the grid centre [the radar site; several radars:
- *              the mean of their sites]
+ *              the mean of their sites, so a frame series of a network
+ *              should fix center or extent]
  *   extent     XMIN,YMIN,XMAX,YMAX in CRS units; replaces center and size
  *   product    pcappi | cappi:HEIGHT_M | cmax [pcappi]
  *   quantity   moment to grid [DBZH, then TH]

@@ -42,7 +42,6 @@ struct rn_gather_report {
   int files;     /* matching files in the time window */
   int gridded;   /* frames (re)written */
   int bad;       /* files that could not be read (new or known) */
-  rn_time newest_bad; /* slot of the newest bad file (0: none) */
 };
 
 /* Grid every slot in [from, to] whose files are new or changed into state

@@ -120,6 +120,8 @@ void rn_conv_forward(struct rn_backend *be, const struct rn_conv *s, float *out,
     convt_forward(be, s, out, inp, w, bias);
     return;
   }
+  if (op->conv_forward && op->conv_forward(be, s, out, inp, w, bias) == 0)
+    return;
   const int NR = s->OD * s->OH, OW = s->OW, pw = pointwise(s);
   const long L = (long)NR * OW, R = (long)s->C * s->KD * s->KH * s->KW;
   const long in_img = (long)s->C * s->D * s->H * s->W, out_img = (long)s->O * L;
@@ -178,6 +180,10 @@ void rn_conv_backward(struct rn_backend *be, const struct rn_conv *s, float *din
   float *col = NULL, *g = NULL;
   if (dbias)
     op->bias_backward(be, dbias, dout, s->B, s->O, L);
+  if (dinp && op->conv_backward_data && op->conv_backward_data(be, s, dinp, dout, w) == 0)
+    dinp = NULL;
+  if (dw && op->conv_backward_weights && op->conv_backward_weights(be, s, dw, dout, inp) == 0)
+    dw = NULL;
   if (!dinp && !dw)
     return;
   plan(s->B, NR, OW, R, s->O, pw, &nb, &nr);

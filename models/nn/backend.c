@@ -106,7 +106,7 @@ enum rn_status rn_backend_open(struct rn_backend **out, const struct rn_backend_
       rn_log(want_cuda == 2 ? RN_LOG_WARN : RN_LOG_INFO, "backend: %s; using the CPU", reason);
     }
   }
-  st = rn_cpu_open(be, opt->threads, opt->gemm);
+  st = rn_cpu_open(be, opt->threads, opt->gemm, opt->conv);
   if (st) {
     free(be);
     return st;

@@ -153,6 +153,16 @@ struct rn_backend_ops {
   /* Adam over n weights (nnmath.h: rn_adam_update) */
   void (*adam)(struct rn_backend *be, float *w, const float *g, float *m, float *v, long n,
                const struct rn_adam_args *a);
+
+  /* optional (NULL, or returning -1: the generic im2col path does the work):
+   * a whole pass of a plain convolution. The backward passes add into dinp
+   * and dw like the layers; bias gradients are left to bias_backward. */
+  int (*conv_forward)(struct rn_backend *be, const struct rn_conv *s, float *out,
+                      const float *inp, const float *w, const float *bias);
+  int (*conv_backward_data)(struct rn_backend *be, const struct rn_conv *s, float *dinp,
+                            const float *dout, const float *w);
+  int (*conv_backward_weights)(struct rn_backend *be, const struct rn_conv *s, float *dw,
+                               const float *dout, const float *inp);
 };
 
 /* The backend object; layers and kernels see it, users hold a pointer. */
@@ -160,6 +170,7 @@ struct rn_backend {
   const struct rn_backend_ops *ops;
   int threads;
   enum rn_gemm_kind gemm;
+  enum rn_conv_kind conv;
   int device;                /* CUDA device number */
   enum rn_status err;        /* first latched error */
   char errmsg[512];
@@ -185,7 +196,8 @@ extern size_t rn_conv_col_limit;
 extern const struct rn_backend_ops rn_cpu_ops;
 /* The CUDA backend (models/nn/cuda/backend.cu), when built. */
 enum rn_status rn_cuda_open(struct rn_backend *be, int device);
-enum rn_status rn_cpu_open(struct rn_backend *be, int threads, enum rn_gemm_kind gemm);
+enum rn_status rn_cpu_open(struct rn_backend *be, int threads, enum rn_gemm_kind gemm,
+                           enum rn_conv_kind conv);
 
 #ifdef __cplusplus
 }

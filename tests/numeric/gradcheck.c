@@ -185,27 +185,33 @@ long gc_fast(struct gc_case *c, const char *op, struct gc_fix *f, double rtol, d
   tf.e = f->e;
 
   opt.device = "cpu";
-  if (rn_backend_open(&be, &opt)) {
-    fprintf(stderr, "%s\n", rn_errmsg());
-    exit(99);
-  }
-  printf("%-28s fast CPU layer against the reference:\n", c->layer);
-  if (fx_run(be, &tf, &out)) {
-    printf("  run failed: %s\n", rn_errmsg());
-    miss = 1;
-  }
-  for (int i = 0; i < out.n && !miss; i++) {
-    const struct rn_tfile_entry *want = rn_tfile_find(&tf, out.e[i].name);
-    if (!want || want->size != out.e[i].size) {
-      printf("  %s: not in the reference\n", out.e[i].name);
-      miss++;
-      continue;
+  for (int kind = 0; kind < 2; kind++) {
+    opt.conv = kind ? RN_CONV_DNNL : RN_CONV_IM2COL;
+    if (rn_backend_open(&be, &opt)) {
+      if (kind)
+        break; /* built without oneDNN */
+      fprintf(stderr, "%s\n", rn_errmsg());
+      exit(99);
     }
-    miss += fx_compare(out.e[i].name, (const float *)out.e[i].data, (const float *)want->data,
-                       want->size, atol, rtol);
+    printf("%-28s fast CPU layer (%s) against the reference:\n", c->layer,
+           rn_backend_describe(be));
+    if (fx_run(be, &tf, &out)) {
+      printf("  run failed: %s\n", rn_errmsg());
+      miss++;
+    }
+    for (int i = 0; i < out.n; i++) {
+      const struct rn_tfile_entry *want = rn_tfile_find(&tf, out.e[i].name);
+      if (!want || want->size != out.e[i].size) {
+        printf("  %s: not in the reference\n", out.e[i].name);
+        miss++;
+        continue;
+      }
+      miss += fx_compare(out.e[i].name, (const float *)out.e[i].data, (const float *)want->data,
+                         want->size, atol, rtol);
+    }
+    fx_out_free(&out);
+    rn_backend_close(be);
   }
-  fx_out_free(&out);
-  rn_backend_close(be);
   for (int i = 0; i < f->n; i++)
     free(f->e[i].data);
   f->n = 0;

@@ -37,10 +37,12 @@ dir = $d/state
 [products]
 dir = $d/products
 [run]
-predictors = persistence
+predictors = persistence, extrapolation, extrapolation-ens
 wait = 0
 [predictor.persistence]
 inputs = 4
+[predictor.extrapolation-ens]
+members = 4
 [grid]
 size = 512x512
 res = 1000
@@ -58,7 +60,8 @@ lat=$(h5dump -m %.6f -a /where/lat "$v35" | sed -n 's/^ *(0): //p')
 lon=$(h5dump -m %.6f -a /where/lon "$v35" | sed -n 's/^ *(0): //p' | sed 's/0*$//')
 [ -n "$lat" ] && [ -n "$lon" ] || fail "h5dump gave no site coordinates"
 
-for f in "$c"/*.tif; do
+# Every kind of every predictor, at the first and the last lead.
+for f in "$c"/*_+005min_*.tif "$c"/*_+060min_*.tif; do
   b=$(basename "$f")
   out=$(/usr/bin/python3 "$validator" --full-check=yes "$f" 2>&1)
   printf '%s\n' "$out" | grep -q "is a valid cloud optimized GeoTIFF" || fail "$b: not a valid COG: $out"
@@ -76,7 +79,7 @@ for f in "$c"/*.tif; do
   printf '%s\n' "$info" | grep -q '^Size is 512, 512$' || fail "$b: wrong size"
   printf '%s\n' "$info" | grep -q 'Overviews: 256x256' || fail "$b: no overview"
   printf '%s\n' "$info" | grep -q 'reference_time=2020-02-07T13:35:00Z' || fail "$b: no reference time"
-  printf '%s\n' "$info" | grep -q 'predictor=persistence' || fail "$b: no predictor tag"
+  printf '%s\n' "$info" | grep -q "predictor=${b%%_*}$" || fail "$b: no predictor tag"
   case $b in
   *_dbz.tif)
     printf '%s\n' "$info" | grep -q 'Type=Float32' || fail "$b: not float32"
@@ -86,10 +89,17 @@ for f in "$c"/*.tif; do
     printf '%s\n' "$info" | grep -q 'NoData Value=255$' || fail "$b: wrong nodata"
     printf '%s\n' "$info" | grep -q 'Color Table (RGB with 256 entries)' || fail "$b: no colour table"
     printf '%s\n' "$info" | grep -q 'Offset: -32,   Scale:0.5' || fail "$b: wrong scale/offset" ;;
+  extrapolation-ens_*_prob[345]0.tif)
+    printf '%s\n' "$info" | grep -q 'Type=Byte' || fail "$b: not a byte band"
+    printf '%s\n' "$info" | grep -q 'NoData Value=255$' || fail "$b: wrong nodata"
+    max=$(gdalinfo -stats "$f" | sed -n 's/.*STATISTICS_MAXIMUM=//p')
+    [ -n "$max" ] && [ "${max%%.*}" -le 100 ] || fail "$b: probability above 100 %: $max" ;;
   *) fail "unexpected product $b" ;;
   esac
 done
-[ "$(ls "$c"/*.tif | wc -l)" -eq 24 ] || fail "expected 24 GeoTIFFs, got $(ls "$c"/*.tif | wc -l)"
+# 12 leads x (dbz, display) x 3 predictors + 12 leads x 3 probabilities.
+[ "$(ls "$c"/*.tif | wc -l)" -eq 108 ] || fail "expected 108 GeoTIFFs, got $(ls "$c"/*.tif | wc -l)"
+[ "$(ls "$c"/*_forecast.nc | wc -l)" -eq 3 ] || fail "expected 3 forecast NetCDF files"
 # Lead 60 of persistence shows the 13:35 volume: echoes in range, nodata beyond.
 stats=$(gdalinfo -stats "$c/persistence_202002071335_+060min_dbz.tif")
 printf '%s\n' "$stats" | grep -Eq 'STATISTICS_MAXIMUM=[3-9][0-9]' ||
@@ -111,6 +121,12 @@ ncdump -v forecast_reference_time,forecast_period "$nc" | grep -q 'forecast_refe
   fail "NetCDF: forecast_reference_time is not 13:35"
 ncdump -v forecast_period "$nc" | tr -d '\n ' | grep -q 'forecast_period=300,600,900,1200,1500,1800,2100,2400,2700,3000,3300,3600;' ||
   fail "NetCDF: forecast periods are not 5..60 min"
+ens=$c/extrapolation-ens_202002071335_forecast.nc
+he=$(ncdump -h "$ens") || fail "ncdump cannot read $ens"
+for want in 'realization = 4 ;' 'threshold = 3 ;' 'short dbz(realization, time, y, x) ;' \
+  ':spp__relative_to_threshold = "greater_than_or_equal_to" ;' 'threshold(threshold) ;'; do
+  printf '%s\n' "$he" | grep -qF -- "$want" || fail "ensemble NetCDF: '$want' missing"
+done
 gdalinfo "NETCDF:$nc:dbz" 2>/dev/null | grep -q '^Origin = (-256000.000000000000000,256000.000000000000000)$' ||
   fail "GDAL reads another geotransform from the NetCDF"
 

@@ -2,12 +2,13 @@
 # setup_ops DIR: an input folder with frames 13:00-13:35 (5-min) written by
 # mkframes, and DIR/radnow.conf pointing state and products into DIR.
 MKFRAMES=$top_builddir/tests/ops/mkframes
+# gdalinfo -stats must not leave .aux.xml files (stale statistics of a
+# product rewritten in place, and foreign files) in the products folders.
+GDAL_PAM_ENABLED=NO
+export GDAL_PAM_ENABLED
 
 setup_ops() {
-  # scratch's own EXIT trap fires when its $(...) subshell ends (dash),
-  # removing the folder at once: recreate it and clean up from this shell.
   mkdir -p "$1/in"
-  trap "rm -rf '$1'" EXIT
   "$MKFRAMES" "$1/in" 202002071300 8 5 "${2:-64}" || fail "mkframes failed"
   cat >"$1/radnow.conf" <<CONF
 [input]

@@ -76,9 +76,18 @@ static void cpu_gemm(struct rn_backend *be, int ta, int tb, int M, int N, int K,
               N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
+static void cpu_close(struct rn_backend *be)
+{
+#ifdef RN_HAVE_DNNL
+  rn_cpu_dnnl_close(be);
+#else
+  (void)be;
+#endif
+}
+
 const struct rn_backend_ops rn_cpu_ops = {
     .name = "cpu",
-    .close = NULL,
+    .close = cpu_close,
     .sync = NULL,
     .alloc = cpu_alloc,
     .free = cpu_free,
@@ -110,9 +119,15 @@ const struct rn_backend_ops rn_cpu_ops = {
     .gauss_sample = rn_cpu_gauss_sample,
     .gauss_sample_backward = rn_cpu_gauss_sample_backward,
     .adam = rn_cpu_adam,
+#ifdef RN_HAVE_DNNL
+    .conv_forward = rn_cpu_dnnl_conv_forward,
+    .conv_backward_data = rn_cpu_dnnl_conv_backward_data,
+    .conv_backward_weights = rn_cpu_dnnl_conv_backward_weights,
+#endif
 };
 
-enum rn_status rn_cpu_open(struct rn_backend *be, int threads, enum rn_gemm_kind gemm)
+enum rn_status rn_cpu_open(struct rn_backend *be, int threads, enum rn_gemm_kind gemm,
+                           enum rn_conv_kind conv)
 {
   be->ops = &rn_cpu_ops;
 #ifdef _OPENMP
@@ -130,14 +145,21 @@ enum rn_status rn_cpu_open(struct rn_backend *be, int threads, enum rn_gemm_kind
 #ifdef RN_HAVE_DNNL
   if (gemm == RN_GEMM_AUTO)
     gemm = RN_GEMM_DNNL;
+  if (conv == RN_CONV_AUTO)
+    conv = RN_CONV_DNNL;
+  if (conv == RN_CONV_DNNL && rn_cpu_dnnl_open(be))
+    return rn_error(RN_EUNSUPPORTED, "backend: oneDNN could not create a CPU engine");
 #else
-  if (gemm == RN_GEMM_DNNL)
-    return rn_error(RN_EUNSUPPORTED, "backend: oneDNN sgemm requested but radnow was built "
+  if (gemm == RN_GEMM_DNNL || conv == RN_CONV_DNNL)
+    return rn_error(RN_EUNSUPPORTED, "backend: oneDNN requested but radnow was built "
                                      "without oneDNN (install libdnnl-dev and reconfigure)");
   gemm = RN_GEMM_OPENBLAS;
+  conv = RN_CONV_IM2COL;
 #endif
   be->gemm = gemm;
-  snprintf(be->desc, sizeof be->desc, "cpu: %d thread%s, %s sgemm", threads,
-           threads == 1 ? "" : "s", gemm == RN_GEMM_DNNL ? "oneDNN" : "OpenBLAS");
+  be->conv = conv;
+  snprintf(be->desc, sizeof be->desc, "cpu: %d thread%s, %s convolutions, %s sgemm", threads,
+           threads == 1 ? "" : "s", conv == RN_CONV_DNNL ? "oneDNN" : "im2col",
+           gemm == RN_GEMM_DNNL ? "oneDNN" : "OpenBLAS");
   return RN_OK;
 }

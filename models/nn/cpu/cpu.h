@@ -62,4 +62,14 @@ void rn_cpu_gauss_sample_backward(struct rn_backend *be, float *dmu, float *dlog
 void rn_cpu_adam(struct rn_backend *be, float *w, const float *g, float *m, float *v, long n,
                  const struct rn_adam_args *a);
 
+/* cpu_dnnl.c: oneDNN direct convolutions (when built with oneDNN) */
+int rn_cpu_dnnl_open(struct rn_backend *be);
+void rn_cpu_dnnl_close(struct rn_backend *be);
+int rn_cpu_dnnl_conv_forward(struct rn_backend *be, const struct rn_conv *s, float *out,
+                             const float *inp, const float *w, const float *bias);
+int rn_cpu_dnnl_conv_backward_data(struct rn_backend *be, const struct rn_conv *s, float *dinp,
+                                   const float *dout, const float *w);
+int rn_cpu_dnnl_conv_backward_weights(struct rn_backend *be, const struct rn_conv *s, float *dw,
+                                      const float *dout, const float *inp);
+
 #endif
