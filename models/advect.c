@@ -155,6 +155,12 @@ void rn_advect_sample(const float *src, const struct rn_trajectory *t, float *ds
       idx[1] = (size_t)y0 * nx + x1, w[1] = fx * (1 - fy);
       idx[2] = (size_t)y1 * nx + x0, w[2] = (1 - fx) * fy;
       idx[3] = (size_t)y1 * nx + x1, w[3] = fx * fy;
+      s = w[0] * src[idx[0]] + w[1] * src[idx[1]] + w[2] * src[idx[2]] + w[3] * src[idx[3]];
+      if (!isnan(s)) { /* all four have data: the common case */
+        dst[k] = s;
+        continue;
+      }
+      s = 0;
       for (int c = 0; c < 4; c++)
         if (w[c] > 0 && !isnan(src[idx[c]])) {
           s += w[c] * src[idx[c]];
