@@ -81,6 +81,24 @@ enum rn_status rn_config_set(struct rn_config *cfg, const char *section, const c
   return RN_OK;
 }
 
+enum rn_status rn_config_set_arg(struct rn_config *cfg, const char *arg)
+{
+  char buf[1024];
+  char *dot = NULL, *eq;
+  if (strlen(arg) >= sizeof buf)
+    return rn_error(RN_EUSAGE, "--set %s: too long", arg);
+  strcpy(buf, arg);
+  eq = strchr(buf, '=');
+  if (eq) {
+    *eq = '\0';
+    dot = strrchr(buf, '.');
+  }
+  if (!eq || !dot || dot == buf || dot[1] == '\0')
+    return rn_error(RN_EUSAGE, "--set %s: want SECTION.KEY=VALUE", arg);
+  *dot = '\0';
+  return rn_config_set(cfg, buf, dot + 1, eq + 1);
+}
+
 static int on_entry(void *user, const char *section, const char *key, const char *value)
 {
   return rn_config_set(user, section, key, value) == RN_OK;

@@ -37,24 +37,6 @@ static void usage(FILE *out)
           "  --set S.K=V         override one configuration entry\n");
 }
 
-static enum rn_status set_entry(struct rn_config *cfg, const char *arg)
-{
-  char buf[1024];
-  char *dot = NULL, *eq;
-  if (strlen(arg) >= sizeof buf)
-    return rn_error(RN_EUSAGE, "--set %s: too long", arg);
-  strcpy(buf, arg);
-  eq = strchr(buf, '=');
-  if (eq) {
-    *eq = '\0';
-    dot = strrchr(buf, '.');
-  }
-  if (!eq || !dot || dot == buf || dot[1] == '\0')
-    return rn_error(RN_EUSAGE, "--set %s: want SECTION.KEY=VALUE", arg);
-  *dot = '\0';
-  return rn_config_set(cfg, buf, dot + 1, eq + 1);
-}
-
 /* ---- the input files ------------------------------------------------------ */
 
 struct file {
@@ -272,7 +254,7 @@ int cmd_archive(int argc, char **argv)
   if (st == RN_ENOTFOUND)
     st = RN_EUSAGE;
   for (int i = 0; !st && i < nsets; i++)
-    st = set_entry(cfg, sets[i]);
+    st = rn_config_set_arg(cfg, sets[i]);
   /* [input] and [grid] are read exactly as the cycle reads them; the files
    * come from the command line, not from [input] patterns. */
   if (!st && !rn_config_get(cfg, "input", "patterns"))

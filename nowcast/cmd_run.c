@@ -30,25 +30,6 @@ static void usage(FILE *out)
           "3 another run holds the lock, 4 output could not be written.\n");
 }
 
-/* "section.key=value"; the section may hold dots ([predictor.NAME]), keys do not. */
-static enum rn_status set_entry(struct rn_config *cfg, const char *arg)
-{
-  char buf[1024];
-  char *dot = NULL, *eq;
-  if (strlen(arg) >= sizeof buf)
-    return rn_error(RN_EUSAGE, "--set %s: too long", arg);
-  strcpy(buf, arg);
-  eq = strchr(buf, '=');
-  if (eq) {
-    *eq = '\0';
-    dot = strrchr(buf, '.');
-  }
-  if (!eq || !dot || dot == buf || dot[1] == '\0')
-    return rn_error(RN_EUSAGE, "--set %s: want SECTION.KEY=VALUE", arg);
-  *dot = '\0';
-  return rn_config_set(cfg, buf, dot + 1, eq + 1);
-}
-
 static int fail(enum rn_status st)
 {
   rn_log_error("run: %s", rn_errmsg()[0] ? rn_errmsg() : rn_status_name(st));
@@ -112,7 +93,7 @@ int cmd_run(int argc, char **argv)
   if (st == RN_ENOTFOUND)
     st = RN_EUSAGE; /* a missing configuration is a configuration error */
   for (int i = 0; !st && i < nsets; i++)
-    st = set_entry(cfg, sets[i]);
+    st = rn_config_set_arg(cfg, sets[i]);
   if (!st && wait)
     st = rn_config_set(cfg, "run", "wait", wait);
   if (!st)

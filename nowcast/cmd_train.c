@@ -33,24 +33,6 @@ static void usage(FILE *out)
           "was written.\n");
 }
 
-static enum rn_status set_entry(struct rn_config *cfg, const char *arg)
-{
-  char buf[1024];
-  char *dot = NULL, *eq;
-  if (strlen(arg) >= sizeof buf)
-    return rn_error(RN_EUSAGE, "--set %s: too long", arg);
-  strcpy(buf, arg);
-  eq = strchr(buf, '=');
-  if (eq) {
-    *eq = '\0';
-    dot = strrchr(buf, '.');
-  }
-  if (!eq || !dot || dot == buf || dot[1] == '\0')
-    return rn_error(RN_EUSAGE, "--set %s: want SECTION.KEY=VALUE", arg);
-  *dot = '\0';
-  return rn_config_set(cfg, buf, dot + 1, eq + 1);
-}
-
 int cmd_train(int argc, char **argv)
 {
   static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
@@ -115,7 +97,7 @@ int cmd_train(int argc, char **argv)
   if (st == RN_ENOTFOUND)
     st = RN_EUSAGE;
   for (int i = 0; !st && i < nsets; i++)
-    st = set_entry(cfg, sets[i]);
+    st = rn_config_set_arg(cfg, sets[i]);
   rn_train_options_init(o);
   if (!st)
     st = rn_train_options_load(o, cfg);

@@ -27,6 +27,10 @@ enum rn_status rn_config_load(struct rn_config *cfg, const char *path);
 enum rn_status rn_config_set(struct rn_config *cfg, const char *section, const char *key,
                              const char *value);
 
+/* Set one entry from a command-line "SECTION.KEY=VALUE" (--set); the section
+ * may hold dots ([predictor.NAME]), keys do not. */
+enum rn_status rn_config_set_arg(struct rn_config *cfg, const char *arg);
+
 /* The raw value, or NULL when the entry does not exist. */
 const char *rn_config_get(const struct rn_config *cfg, const char *section, const char *key);
 
