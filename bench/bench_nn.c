@@ -7,7 +7,7 @@
  * and of the backward pass (input, weight and bias gradients) over R runs
  * after a warm-up, and GFLOP/s; first the sgemm rate (OpenBLAS cblas_sgemm,
  * 2048^3) that the convolutions are compared with. bench/bench_nn.py measures
- * the same cases with PyTorch; bench/run.sh runs both and writes the table
+ * the same cases with PyTorch; it runs both in turn and prints the table
  * of bench/RESULTS.md. */
 #include <radnow/backend.h>
 #include <radnow/layers.h>

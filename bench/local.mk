@@ -14,8 +14,8 @@ bench_bench_products_LDADD = libradnow.la
 # bench_ingest: reading one radar file, against HDF5's own reading (RESULTS.md).
 noinst_PROGRAMS += bench/bench_ingest
 bench_bench_ingest_LDADD = libradnow.la $(HDF5_LIBS)
-# bench/bench_nn: the neural-network layers (bench/run.sh runs it beside
-# bench/bench_nn.py, PyTorch, and writes the table of bench/RESULTS.md).
+# bench/bench_nn: the neural-network layers (bench/bench_nn.py runs it beside
+# PyTorch on the same cases, and prints the table of bench/RESULTS.md).
 noinst_PROGRAMS += bench/bench_nn
 bench_bench_nn_LDADD = libradnow.la $(OPENBLAS_LIBS)
 EXTRA_DIST += bench/bench_nn.py
