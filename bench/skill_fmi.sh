@@ -19,9 +19,9 @@ out=${1:-skill_fmi}
 rm -rf "$out"
 mkdir -p "$out"
 
-"$build/bench/skill_run" --out "$out/forecasts" --inputs 10 --complete \
+"$build/bench/skill_run" --out "$out/forecasts" --obs-out "$out/obs" --inputs 10 --complete \
   persistence,extrapolation,extrapolation-ens "$data"/*.pgm.gz
-"$build/radnow" verify --forecast "$out/forecasts" --obs "$data" --out "$out/verify" \
+"$build/radnow" verify --forecast "$out/forecasts" --obs "$out/obs" --out "$out/verify" \
   --title "FMI 2016-09-28: persistence, extrapolation, extrapolation-ens" >/dev/null
 
 # scores.csv: predictor,lead_min,threshold_dbz,scale,score,value,n_cases,n_pixels

@@ -3,14 +3,16 @@
  * predictor (forecast.h), for `radnow verify`: the skill experiments of
  * bench/RESULTS.md (bench/skill_fmi.sh).
  *
- * usage: skill_run [-c CONF] --out DIR [--inputs N] [--complete] PREDICTOR[,PREDICTOR...]
- *                  FILE...
+ * usage: skill_run [-c CONF] --out DIR [--inputs N] [--complete] [--obs-out DIR]
+ *                  PREDICTOR[,PREDICTOR...]|none FILE...
  * FILEs are frame files (.nc, frame.h) or anything rn_ingest_read grids
  * (FMI PGM, ODIM COMP ...), all on one grid; they are sorted by time. A start
  * time is every frame with N - 1 frames before it (N = --inputs, default:
  * what the predictors need); with --complete only those whose every lead
  * has an observation in the sequence. Writes DIR/PREDICTOR/
- * PREDICTOR_YYYYmmddHHMM.nc. */
+ * PREDICTOR_YYYYmmddHHMM.nc; with --obs-out, also every frame as a frame
+ * file (frame.h) OBS_DIR/obs_YYYYmmddHHMM.nc, which radnow verify takes as
+ * they are (it grids raw radar files again, onto square pixels only). */
 #include <radnow/config.h>
 #include <radnow/forecast.h>
 #include <radnow/ingest.h>
@@ -58,13 +60,13 @@ static enum rn_status read_frame(const char *path, struct rn_frame *f)
 
 static void usage(FILE *out)
 {
-  fprintf(out, "usage: skill_run [-c CONF] --out DIR [--inputs N] [--complete] "
-               "PREDICTOR[,PREDICTOR...] FILE...\n");
+  fprintf(out, "usage: skill_run [-c CONF] --out DIR [--inputs N] [--complete] [--obs-out DIR] "
+               "PREDICTOR[,PREDICTOR...]|none FILE...\n");
 }
 
 int main(int argc, char **argv)
 {
-  const char *conf = NULL, *out = NULL, *names = NULL;
+  const char *conf = NULL, *out = NULL, *names = NULL, *obs_out = NULL;
   char list[1024], *save, *tok;
   int inputs = 0, complete = 0, nfiles = 0, npred = 0, written = 0, i;
   struct rn_config *cfg = rn_config_new();
@@ -81,6 +83,8 @@ int main(int argc, char **argv)
       inputs = atoi(argv[++i]);
     else if (strcmp(argv[i], "--complete") == 0)
       complete = 1;
+    else if (strcmp(argv[i], "--obs-out") == 0 && i + 1 < argc)
+      obs_out = argv[++i];
     else {
       usage(stderr);
       return 1;
@@ -96,7 +100,7 @@ int main(int argc, char **argv)
   }
   names = argv[i++];
   snprintf(list, sizeof list, "%s", names);
-  for (tok = strtok_r(list, ",", &save); tok && npred < MAXPRED;
+  for (tok = strcmp(list, "none") ? strtok_r(list, ",", &save) : NULL; tok && npred < MAXPRED;
        tok = strtok_r(NULL, ",", &save)) {
     while (*tok == ' ')
       tok++;
@@ -122,6 +126,17 @@ int main(int argc, char **argv)
   qsort(frames, (size_t)nfiles, sizeof *frames, cmp_time);
   for (int k = 0; k < nfiles; k++)
     window[k] = &frames[k];
+  if (obs_out) {
+    mkdir(obs_out, 0777);
+    for (int k = 0; k < nfiles; k++) {
+      char path[4200], stamp[16];
+      snprintf(path, sizeof path, "%s/obs_%s.nc", obs_out, rn_time_compact(frames[k].time, stamp));
+      if ((st = rn_frame_write(&frames[k], path))) {
+        fprintf(stderr, "skill_run: %s\n", rn_errmsg());
+        return rn_exit_code(st);
+      }
+    }
+  }
   mkdir(out, 0777);
   for (int p = 0; p < npred; p++) {
     char dir[4096];
