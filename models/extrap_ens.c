@@ -438,14 +438,15 @@ static enum rn_status ens_run(struct rn_predictor *p, const struct rn_frame *con
   } else {
     sh.ex = 1, sh.ey = 0;
   }
-  /* A flat field (no echo, or one constant value) has nothing to move or
-   * perturb: every member is then the field itself, without inflow. */
+  /* A flat field (no echo, or one constant value, wherever there is data:
+   * a radar's coverage edge is not weather) has nothing to move or perturb:
+   * every member is then the field itself, its nodata where it was. */
   {
     double total = 0;
     for (int l = 0; l < J; l++)
       total += var[l];
     mpp = metres_per_pixel(&fc->grid);
-    if (total > 1e-6) {
+    if (total > 1e-6 && target[sh.ntarget - 1] > target[0]) {
       sh.sd_par = (float)(e->pert_par * frame_step / mpp);
       sh.sd_perp = (float)(e->pert_perp * frame_step / mpp);
     }

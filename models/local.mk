@@ -12,6 +12,9 @@ TESTS += tests/unit/test_extrap
 check_PROGRAMS += tests/unit/test_ensemble
 tests_unit_test_ensemble_LDADD = libradnow.la
 TESTS += tests/unit/test_ensemble
+check_PROGRAMS += tests/unit/test_predictor_edge
+tests_unit_test_predictor_edge_LDADD = libradnow.la
+TESTS += tests/unit/test_predictor_edge
 TESTS += tests/models_conf.sh
 EXTRA_DIST += tests/models_conf.sh
 

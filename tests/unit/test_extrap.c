@@ -378,7 +378,8 @@ static void test_registry(void)
 }
 
 /* The values etc/radnow.conf.example documents are the built-in defaults:
- * every predictor gives the same forecast with that file as without any. */
+ * every predictor gives the same forecast with that file as without any
+ * (the neural ones when their weights file is found). */
 static void test_example_config(void)
 {
   const char *top = getenv("top_srcdir");
