@@ -18,13 +18,17 @@ static void usage(FILE *out)
           "                   [--product pcappi|cappi:H|cmax] [--quantity Q] [--encoding E]\n"
           "                   [--method nearest|bilinear] [--max-range M]\n"
           "                   [--composite max|nearest] [--resample nearest|bilinear|average]\n"
-          "                   [--lut-cache DIR] -o OUT.nc FILE...\n"
+          "                   [--lut-cache DIR] [--site LAT,LON,HEIGHT] [--stations CSV]\n"
+          "                   -o OUT.nc FILE...\n"
           "\n"
           "Grids radar volumes (and gridded inputs) onto one map and writes a CF NetCDF-4\n"
           "frame. Several FILEs make a composite. Options override the [grid] section of\n"
           "CONF. Defaults: a 500x500 grid of 1000 m in an azimuthal equidistant projection\n"
           "centred on the radar (several radars: the mean of their sites), product pcappi,\n"
-          "quantity DBZH (else TH), method nearest, no range limit, composite max.\n");
+          "quantity DBZH (else TH), method nearest, no range limit, composite max.\n"
+          "--site and --stations (or [input] site and stations of CONF) locate volumes\n"
+          "whose files carry no site coordinates (CINRAD SA/SB/SC): an explicit site, or\n"
+          "a station table other than the installed etc/stations.csv.\n");
 }
 
 int cmd_grid(int argc, char **argv)
@@ -37,9 +41,13 @@ int cmd_grid(int argc, char **argv)
       {"method", required_argument, NULL, 'm'},    {"max-range", required_argument, NULL, 'R'},
       {"composite", required_argument, NULL, 'M'}, {"resample", required_argument, NULL, 'S'},
       {"lut-cache", required_argument, NULL, 'L'}, {"help", no_argument, NULL, 'h'},
+      {"site", required_argument, NULL, 'T'},      {"stations", required_argument, NULL, 'U'},
       {NULL, 0, NULL, 0}};
   /* command-line options are applied after the configuration file */
   const char *keys[32], *values[32], *conf = NULL, *output = NULL;
+  const char *site = NULL, *stations = NULL;
+  char conf_site[128] = "", conf_stations[1024] = "";
+  struct rn_ingest_options io;
   int nset = 0, c, center = 0, extent = 0, rc;
   struct rn_gridding_options opt;
   struct rn_config *cfg = NULL;
@@ -67,6 +75,8 @@ int cmd_grid(int argc, char **argv)
     case 'M': key = "composite"; break;
     case 'S': key = "resample"; break;
     case 'L': key = "lut_cache"; break;
+    case 'T': site = optarg; break;
+    case 'U': stations = optarg; break;
     default:
       fprintf(stderr, "radnow grid: see 'radnow grid --help'\n");
       return RN_EXIT_USAGE;
@@ -94,6 +104,11 @@ int cmd_grid(int argc, char **argv)
     st = rn_config_load(cfg, conf);
     if (!st)
       st = rn_gridding_options_load(&opt, cfg);
+    if (!st) { /* files without site coordinates, as the cycle reads them */
+      snprintf(conf_site, sizeof conf_site, "%s", rn_config_string(cfg, "input", "site", ""));
+      snprintf(conf_stations, sizeof conf_stations, "%s",
+               rn_config_string(cfg, "input", "stations", ""));
+    }
     rn_config_free(cfg);
     if (st)
       return cmd_fail(st);
@@ -111,7 +126,11 @@ int cmd_grid(int argc, char **argv)
   cache = rn_lut_cache_new(opt.lut_cache[0] ? opt.lut_cache : NULL, 0);
   if (!cache)
     return cmd_fail(RN_ENOMEM);
-  st = rn_gridding_run(&opt, (const char *const *)argv + optind, argc - optind, cache, &frame);
+  rn_ingest_options_init(&io);
+  io.site = site ? site : conf_site[0] ? conf_site : NULL;
+  io.stations = stations ? stations : conf_stations[0] ? conf_stations : NULL;
+  st = rn_gridding_run(&opt, &io, (const char *const *)argv + optind, argc - optind, cache,
+                       &frame);
   rn_lut_cache_free(cache);
   if (st)
     return cmd_fail(st);

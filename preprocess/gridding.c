@@ -303,7 +303,8 @@ out:
   return RN_OK;
 }
 
-enum rn_status rn_gridding_run(const struct rn_gridding_options *o, const char *const *files,
+enum rn_status rn_gridding_run(const struct rn_gridding_options *o,
+                               const struct rn_ingest_options *ingest, const char *const *files,
                                int n, struct rn_lut_cache *cache, struct rn_frame *out)
 {
   struct rn_ingest_options io;
@@ -317,7 +318,10 @@ enum rn_status rn_gridding_run(const struct rn_gridding_options *o, const char *
   in = rn_calloc((size_t)n, sizeof *in, "grid inputs");
   if (!in)
     return RN_ENOMEM;
-  rn_ingest_options_init(&io);
+  if (ingest)
+    io = *ingest;
+  else
+    rn_ingest_options_init(&io);
   io.quantity = o->quantity[0] ? o->quantity : NULL;
   io.encoding = o->encoding[0] ? o->encoding : NULL;
   for (; nread < n && !st; nread++) {

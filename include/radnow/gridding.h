@@ -29,7 +29,7 @@
  *   struct rn_gridding_options o;
  *   rn_gridding_options_init(&o);
  *   st = rn_gridding_options_load(&o, cfg);              [grid] of a config
- *   st = rn_gridding_run(&o, files, nfiles, cache, &frame);
+ *   st = rn_gridding_run(&o, NULL, files, nfiles, cache, &frame);
  */
 #ifndef RADNOW_GRIDDING_H
 #define RADNOW_GRIDDING_H
@@ -80,9 +80,10 @@ enum rn_status rn_gridding_make_grid(const struct rn_gridding_options *o,
 enum rn_status rn_gridding_run_data(const struct rn_gridding_options *o,
                                     const struct rn_radar_data *in, int n,
                                     struct rn_lut_cache *cache, struct rn_frame *out);
-/* Read the files (rn_ingest_read with the quantity and encoding) and grid
- * them as above. */
-enum rn_status rn_gridding_run(const struct rn_gridding_options *o, const char *const *files,
+/* Read the files (rn_ingest_read with io, NULL for the defaults, and the
+ * quantity and encoding of o) and grid them as above. */
+enum rn_status rn_gridding_run(const struct rn_gridding_options *o,
+                               const struct rn_ingest_options *io, const char *const *files,
                                int n, struct rn_lut_cache *cache, struct rn_frame *out);
 
 #ifdef __cplusplus

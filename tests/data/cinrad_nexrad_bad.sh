@@ -7,6 +7,7 @@
 need_corpus
 need_tool bzip2
 need_tool gzip
+need_tool gdalinfo
 MKBAD=$top_builddir/tests/tools/radar_mkbad
 V=$RADNOW_TESTDATA/volumes
 SB=$V/cinrad/Z9396_BASE_SB_20180724_055400.bin.bz2
@@ -41,6 +42,19 @@ expect_error 1 "station Z9999 is not in .*stations.csv: give the site \(--site L
   "$RADNOW" info "$d/Z9999_BASE_SB.bin.bz2"
 expect_error 1 "site '33,114' is not LAT,LON,HEIGHT" "$RADNOW" info --site 33,114 "$d/nocode.bin.bz2"
 "$RADNOW" info --site 33.0,114.0,100 "$d/nocode.bin.bz2" >/dev/null || fail "--site not taken"
+# radnow grid locates such a file the same ways: --site, or [input] site of -c CONF
+expect_error 1 "no site coordinates and its name holds no station code" \
+  "$RADNOW" grid -o "$d/nocode.nc" "$d/nocode.bin.bz2"
+[ ! -e "$d/nocode.nc" ] || fail "radnow grid wrote a frame for a file it could not place"
+"$RADNOW" grid --site 33.0,114.0,100 --size 100x100 -o "$d/site.nc" "$d/nocode.bin.bz2" ||
+  fail "radnow grid --site not taken"
+gdalinfo "$d/site.nc" 2>/dev/null | grep -q '"Latitude of natural origin",33' ||
+  fail "radnow grid --site: the grid is not centred on the given site"
+printf '[input]\nsite = 33.0,114.0,100\n' >"$d/site.conf"
+"$RADNOW" grid -c "$d/site.conf" --size 100x100 -o "$d/site2.nc" "$d/nocode.bin.bz2" ||
+  fail "radnow grid: [input] site of -c CONF not taken"
+gdalinfo "$d/site2.nc" 2>/dev/null | grep -q '"Latitude of natural origin",33' ||
+  fail "radnow grid: [input] site of -c CONF: the grid is not centred on it"
 
 # --- CINRAD/CC ---
 gzip -dc "$CC" >"$d/cc.48V"

@@ -117,7 +117,7 @@ static void check_sample(const char *path)
   CHECK_OK(rn_gridding_set(&o, "product", "cmax"));
   {
     const char *files[1] = {path};
-    CHECK_OK(rn_gridding_run(&o, files, 1, NULL, &f));
+    CHECK_OK(rn_gridding_run(&o, NULL, files, 1, NULL, &f));
   }
   if (f.dbz) {
     float gmax = -INFINITY;
