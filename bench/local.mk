@@ -28,3 +28,8 @@ bench_skill_run_LDADD = libradnow.la
 dist_noinst_SCRIPTS += bench/skill_fmi.sh
 # bench_cycle.sh: one full radnow run cycle, 512 x 512, per-stage times (RESULTS.md).
 EXTRA_DIST += bench/bench_cycle.sh
+# bench_models: the recurrent predictors (MotionRNN-MIM at the papers' size)
+# against the PyTorch reference; bench/bench_models.py runs both (RESULTS.md).
+noinst_PROGRAMS += bench/bench_models
+bench_bench_models_LDADD = libradnow.la
+EXTRA_DIST += bench/bench_models.py

@@ -16,7 +16,7 @@ packages="
   libcairo2-dev
   zlib1g-dev libbz2-dev liblzo2-dev bzip2
   libdeflate-dev
-  python3 python3-numpy python3-netcdf4 python3-h5py python3-torch
+  python3 python3-numpy python3-netcdf4 python3-h5py python3-torch python3-xarray
   clang libclang-rt-14-dev
   hyperfine
   jq

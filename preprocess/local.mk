@@ -35,6 +35,8 @@ TESTS += tests/grid_geoloc.sh
 EXTRA_DIST += tests/grid_geoloc.sh
 TESTS += tests/data/grid_cli.sh
 EXTRA_DIST += tests/data/grid_cli.sh
+TESTS += tests/data/grid_xarray.sh
+EXTRA_DIST += tests/data/grid_xarray.sh
 
 # FMI's GeoTIFF composite resampled onto FMI's PGM grid against the PGM.
 check_PROGRAMS += tests/data/test_fmi_resample
