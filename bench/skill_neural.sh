@@ -17,6 +17,11 @@ set -eu
 out=${1:-skill-neural}
 : "${RADNOW:=./radnow}"
 : "${RADNOW_TESTDATA:=../shared/data/radar}"
+# OpenMP threads sleep while they wait (see train_motionrnn_mim.sh): on a
+# shared machine spinning threads make the network's many small operations
+# many times slower. Scores do not depend on it.
+: "${OMP_WAIT_POLICY:=passive}"
+export OMP_WAIT_POLICY
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 fmi=$RADNOW_TESTDATA/composites/fmi_pgm_20160928

@@ -27,3 +27,6 @@ modeldefsdir = $(pkgdatadir)/models
 dist_modeldefs_DATA = etc/models/convlstm.ini etc/models/predrnn.ini etc/models/mim.ini \
 	etc/models/motionrnn-convlstm.ini etc/models/motionrnn-predrnn.ini \
 	etc/models/motionrnn-mim.ini
+# The shipped weights (bench/train_motionrnn_mim.sh, bench/RESULTS.md), installed
+# beside the definitions: models/neural.c looks in $(pkgdatadir)/models.
+dist_modeldefs_DATA += etc/models/motionrnn-mim.weights.h5

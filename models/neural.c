@@ -20,7 +20,8 @@
  *   model_res = M      or: the domain resampled to pixels of M CRS units,
  *                      cut into tiles [0: use model_grid]
  *   tile_overlap = 8   pixels shared by neighbouring tiles
- *   threads = 0        CPU threads (0: OpenMP's default)
+ *   threads = 0        CPU threads (0: OpenMP's default); they apply to this
+ *                      predictor alone, the others keep the process's setting
  * inputs is the model's input_length, leads at most its output_length
  * [all of them], step_minutes that of the training archive.
  * Relative file names are looked up as given, then in $RADNOW_MODELS, the
@@ -38,6 +39,9 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "predictors.h"
 
@@ -47,6 +51,28 @@
 #ifndef RN_SRC_ETCDIR
 #define RN_SRC_ETCDIR "etc"
 #endif
+
+/* The CPU backend sets OpenMP's thread count of the calling thread; the
+ * cycle runs every predictor on that thread, so a model's `threads` would
+ * leak into the predictors after it. These save and restore it. */
+static int omp_threads_save(void)
+{
+#ifdef _OPENMP
+  return omp_get_max_threads();
+#else
+  return 1;
+#endif
+}
+
+static void omp_threads_set(int n)
+{
+#ifdef _OPENMP
+  if (n > 0)
+    omp_set_num_threads(n);
+#else
+  (void)n;
+#endif
+}
 
 struct neural {
   struct rn_backend *be;
@@ -114,7 +140,7 @@ static enum rn_status neural_create(struct rn_predictor *p, const struct rn_conf
   struct rn_backend_options bo = RN_BACKEND_OPTIONS_INIT;
   char def_weights[128], path[4096], device[32];
   const char *v;
-  int use_ema = 1, threads = 0;
+  int use_ema = 1, threads = 0, saved_threads = omp_threads_save();
   enum rn_status st;
 
   p->priv = n;
@@ -209,6 +235,7 @@ static enum rn_status neural_create(struct rn_predictor *p, const struct rn_conf
   rn_log_debug("%s: %s (%s, iteration %ld), %s", p->ops->name, n->weights, n->mc.type,
                meta->iteration, rn_backend_describe(n->be));
 done:
+  omp_threads_set(saved_threads);
   free(meta);
   return st;
 }
@@ -241,6 +268,7 @@ static enum rn_status neural_run(struct rn_predictor *p, const struct rn_frame *
   float *grid_in = NULL, *in_host = NULL, *out_host = NULL, *acc = NULL, *wsum = NULL;
   float *in_dev = NULL, *out_dev = NULL;
   size_t gpix, npix = (size_t)fc->grid.nx * fc->grid.ny;
+  int saved_threads = omp_threads_save();
   enum rn_status st;
 
   /* The model grid for this product grid. */
@@ -298,11 +326,15 @@ static enum rn_status neural_run(struct rn_predictor *p, const struct rn_frame *
   out_dev = rn_alloc(n->be, (long)ntiles * out * F);
   if ((st = rn_backend_sync(n->be)))
     goto done;
+  omp_threads_set(rn_backend_threads(n->be));
   rn_upload(n->be, in_dev, in_host, (long)ntiles * in * F);
-  if ((st = rn_model_predict(n->m, out_dev, in_dev, ntiles)))
-    goto done;
-  rn_download(n->be, out_host, out_dev, (long)ntiles * out * F);
-  if ((st = rn_backend_sync(n->be)))
+  st = rn_model_predict(n->m, out_dev, in_dev, ntiles);
+  if (!st)
+    rn_download(n->be, out_host, out_dev, (long)ntiles * out * F);
+  if (!st)
+    st = rn_backend_sync(n->be);
+  omp_threads_set(saved_threads);
+  if (st)
     goto done;
 
   /* Each lead: stitch, back to the product grid, to dBZ. */

@@ -6,7 +6,17 @@
  * DIR/input; `radnow run` cycles (the library's rn_cycle_run, the same code
  * as cron runs) grid them and publish products in DIR/products; the
  * published forecast files are then scored against the scene's true field
- * (DIR/truth) and the CSI table is printed, with a report in DIR/verify. */
+ * (DIR/truth) and the CSI table is printed, with a report in DIR/verify.
+ *
+ * Beside persistence and optical-flow extrapolation the cycles run the
+ * shipped MotionRNN-MIM (etc/models/motionrnn-mim.weights.h5, made by
+ * bench/train_motionrnn_mim.sh; found in the models folders that
+ * models/neural.c searches). It was trained on 2 km pixels and 5-minute
+ * steps, so the 300 x 300 km domain is averaged to 150 x 150 pixels of 2 km
+ * (nine 64 x 64 tiles) and its 30-minute forecast resampled back. One
+ * thread: the network is small (about a second a cycle), and OpenMP threads
+ * that spin at every barrier of its thousands of small operations lose
+ * most of their time when other jobs share the cores. */
 #include <radnow/config.h>
 #include <radnow/cycle.h>
 #include <radnow/forecast.h>
@@ -40,7 +50,9 @@ static void usage(FILE *out)
           "Runs radnow end to end on a synthetic scene: writes ODIM_H5 volumes of a\n"
           "fictional radar to DIR/input, runs N nowcast cycles over them (products in\n"
           "DIR/products), scores the forecasts against the scene's true field and prints\n"
-          "the CSI table (report in DIR/verify). Needs no data from outside.\n"
+          "the CSI table (report in DIR/verify). The predictors: persistence, optical-flow\n"
+          "extrapolation (and its ensemble) and the shipped MotionRNN-MIM network\n"
+          "(motionrnn-mim.weights.h5 in the models folder). Needs no data from outside.\n"
           "  --out DIR     working folder (default radnow-demo; created; a folder that\n"
           "                holds anything else than an earlier demo is refused)\n"
           "  --cycles N    nowcast cycles, 5 minutes apart (default 6)\n"
@@ -124,8 +136,10 @@ static enum rn_status write_config(const char *dir, char *path, size_t size)
                    "[products]\ndir = %s/products\nretention = 0\n\n"
                    "[run]\npredictors = %s\nmax_age = 15\nwait = 0\n\n"
                    "[grid]\nsize = 300x300\nres = 1000\n\n"
-                   "[predictor.extrapolation-ens]\nmembers = 20\n",
-                   dir, dir, dir, "persistence, extrapolation, extrapolation-ens");
+                   "[predictor.extrapolation-ens]\nmembers = 20\n\n"
+                   "[predictor.motionrnn-mim]\nweights = motionrnn-mim.weights.h5\n"
+                   "model_res = 2000\ntile_overlap = 8\nthreads = 1\n",
+                   dir, dir, dir, "persistence, extrapolation, extrapolation-ens, motionrnn-mim");
   if (n < 0 || (size_t)n >= sizeof text)
     return rn_error(RN_EUSAGE, "demo: %s: folder name too long", dir);
   snprintf(path, size, "%s/radnow.conf", dir);
@@ -235,6 +249,13 @@ static void print_table(const struct rn_verify *v, const struct rn_cycle_config 
         printf(" %7.3f", c);
     }
     printf("\n");
+  }
+  for (int i = 0; i < cc->npredictors; i++) {
+    const struct rn_predictor *p = cc->predictor[i];
+    long h = p->nleads * (p->step_seconds > 0 ? p->step_seconds : cc->step);
+    if (h < horizon(cc))
+      printf("  (%s forecasts %ld min: pooled over those leads; by lead time below)\n",
+             cc->predictors[i], h / 60);
   }
   printf("\nCSI at 30 dBZ by lead time:\n  %-20s", "predictor");
   for (size_t j = 0; j < sizeof leads / sizeof leads[0]; j++)

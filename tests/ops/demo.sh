@@ -2,9 +2,13 @@
 # radnow demo: synthetic volumes -> cycles -> products -> scores, with no
 # outside data. The printed CSI table must agree with `radnow verify` run
 # separately on the published forecast files and the truth frames; two runs
-# give the same products; a foreign folder is refused.
+# give the same products; a foreign folder is refused. The shipped
+# MotionRNN-MIM runs beside extrapolation: its products exist, every lead's
+# values are finite dBZ, with no data exactly where persistence has none.
 . "$top_srcdir/tests/testlib.sh"
 need_tool gdalinfo
+need_tool ncdump
+need_tool gdal_translate
 d=$(scratch)
 mkdir -p "$d"
 
@@ -21,12 +25,38 @@ ls "$d/demo/truth/"truth_*.nc >/dev/null 2>&1 || fail "no truth frames"
 ref=$(sed -n 's/.*"reference_time": "\(.*\)",*$/\1/p' "$d/demo/products/latest.json" | head -n 1)
 last=$(sed -n 's/^  cycle \([^:]*:[^:]*:[^:]*Z\): .*/\1/p' "$d/out" | tail -n 1)
 [ -n "$ref" ] && [ "$ref" = "$last" ] || fail "latest.json names $ref, the last cycle was $last"
-for p in persistence extrapolation extrapolation-ens; do
+for p in persistence extrapolation extrapolation-ens motionrnn-mim; do
   grep -q "^  $p  *[0-9]" "$d/out" || fail "$p missing from the CSI table"
 done
 for f in $(sed -n 's/.*"file": "\([^"]*\.tif\)".*/\1/p' "$d/demo/products/latest.json"); do
   gdalinfo "$d/demo/products/$f" >/dev/null 2>&1 || fail "product $f does not open"
 done
+
+# The neural forecast: a NetCDF of 6 leads (30 min) and a dBZ GeoTIFF per
+# lead whose every pixel is a finite dBZ value, with no data (-9999) exactly
+# where persistence (the newest frame) has none.
+nc="$d/demo/products/$(sed -n 's/.*"file": "\([^"]*motionrnn-mim_[^"]*_forecast\.nc\)".*/\1/p' "$d/demo/products/latest.json")"
+[ -f "$nc" ] || fail "no motionrnn-mim forecast NetCDF in latest.json"
+ncdump -h "$nc" 2>/dev/null | grep -q "time = 6 ;" || fail "$nc: not 6 leads"
+census() { # FILE: "pixels nodata non-numbers out-of-range min max"
+  GDAL_PAM_ENABLED=NO gdal_translate -q -of XYZ "$1" /vsistdout/ 2>/dev/null |
+    awk '$3 !~ /^-?[0-9.]+([eE][-+]?[0-9]+)?$/ { bad++; next }
+         $3 == -9999 { nd++; next }
+         { if ($3 < -32 || $3 > 95) out++; if (n++ == 0 || $3 < lo) lo = $3; if ($3 > hi || n == 1) hi = $3 }
+         END { print NR, nd + 0, bad + 0, out + 0, lo, hi }'
+}
+nlead=0
+for f in $(sed -n 's/.*"file": "\([^"]*motionrnn-mim_[^"]*_dbz\.tif\)".*/\1/p' "$d/demo/products/latest.json"); do
+  f="$d/demo/products/$f"
+  set -- $(census "$f")
+  pers=$(census "$(echo "$f" | sed 's,/motionrnn-mim_\([^/]*\)$,/persistence_\1,')" | cut -d' ' -f2)
+  echo "$(basename "$f"): $1 pixels, $2 no data (persistence $pers), $3 not numbers, $4 out of range, $5 to $6 dBZ"
+  [ "${1:-0}" -eq 90000 ] || fail "$f: $1 pixels, want 300 x 300"
+  [ "${3:-1}" -eq 0 ] && [ "${4:-1}" -eq 0 ] || fail "$f: $3 non-finite and $4 out-of-range values"
+  [ -n "$pers" ] && [ "$2" = "$pers" ] || fail "$f: $2 no-data pixels, persistence $pers"
+  nlead=$((nlead + 1))
+done
+[ $nlead -eq 6 ] || fail "expected 6 motionrnn-mim dBZ GeoTIFFs, found $nlead"
 
 # The same scores from the command-line verifier, reading the files.
 "$RADNOW" --log error verify --forecast "$d/demo/products" --obs "$d/demo/truth" \
