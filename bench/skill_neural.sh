@@ -6,6 +6,9 @@
 #
 #   bench/skill_neural.sh [OUT]      (default OUT: skill-neural)
 #
+# SKILL_PREDICTORS replaces the list of predictors, SKILL_WEIGHTS the
+# weights file (default: the shipped etc/models/motionrnn-mim.weights.h5).
+#
 # Every cycle from 15:05 (the first with five input frames) to 17:30 (the
 # last whose 30-minute lead is observed) is run with `radnow run`; then
 # `radnow verify` scores all forecasts against the composites gridded the
@@ -54,7 +57,7 @@ leads = 6
 [predictor.persistence]
 leads = 6
 [predictor.motionrnn-mim]
-weights = $top/etc/models/motionrnn-mim.weights.h5
+weights = ${SKILL_WEIGHTS:-$top/etc/models/motionrnn-mim.weights.h5}
 model_res = 2000
 tile_overlap = 16
 [verify]
@@ -81,10 +84,10 @@ score() { # NAME FIRST LAST: verify the cycles FIRST..LAST
   "$RADNOW" --log warn verify -c "$out/radnow.conf" --forecast "$out/sel-$1" --obs "$fmi" \
     --out "$out/verify-$1" --title "FMI 2016-09-28, 2 km: $1" >/dev/null
   echo "$1 cycles $2-$3: CSI at +30 min (pooled over those cycles)"
+  printf "  %-16s %7s %7s\n" predictor CSI30 CSI40
   awk -F, 'NR > 1 && $2 == 30 && $5 == "csi" && ($3 == 30 || $3 == 40) {
              v[$1, $3] = $6; p[$1] = 1 }
-           END { printf "  %-16s %7s %7s\n", "predictor", "CSI30", "CSI40";
-                 for (k in p) printf "  %-16s %7.3f %7.3f\n", k, v[k, 30], v[k, 40] }' \
+           END { for (k in p) printf "  %-16s %7.3f %7.3f\n", k, v[k, 30], v[k, 40] }' \
     "$out/verify-$1/scores.csv" | sort
 }
 score all 201609281505 201609281730
