@@ -1,6 +1,6 @@
 /* bench_nn.c - speed of radnow's neural-network layers on the CPU.
  *
- *   bench/bench_nn [--threads N] [--conv dnnl|im2col] [--gemm dnnl|openblas] [--reps R]
+ *   bench/bench_nn [--threads N] [--conv dnnl|im2col|winograd] [--gemm dnnl|openblas] [--reps R]
  *                  [--case NAME] [--no-sgemm] [--cpu-time]
  *
  * Prints one line per case: name, threads, median milliseconds of the forward
@@ -183,9 +183,11 @@ int main(int argc, char **argv)
       opt.gemm = strcmp(argv[i], "openblas") == 0 ? RN_GEMM_OPENBLAS : RN_GEMM_DNNL;
     } else if (strcmp(argv[i], "--conv") == 0 && i + 1 < argc) {
       i++;
-      opt.conv = strcmp(argv[i], "im2col") == 0 ? RN_CONV_IM2COL : RN_CONV_DNNL;
+      opt.conv = strcmp(argv[i], "im2col") == 0     ? RN_CONV_IM2COL
+                 : strcmp(argv[i], "winograd") == 0 ? RN_CONV_WINOGRAD
+                                                    : RN_CONV_DNNL;
     } else {
-      fprintf(stderr, "usage: bench_nn [--threads N] [--conv dnnl|im2col] [--gemm dnnl|openblas] "
+      fprintf(stderr, "usage: bench_nn [--threads N] [--conv dnnl|im2col|winograd] [--gemm dnnl|openblas] "
                       "[--reps R] [--case NAME] [--no-sgemm] [--cpu-time]\n");
       return 1;
     }

@@ -37,8 +37,13 @@ enum rn_gemm_kind {
 enum rn_conv_kind {
   RN_CONV_AUTO = 0, /* oneDNN's direct convolutions when built with oneDNN, else im2col */
   RN_CONV_IM2COL,   /* im2col + sgemm (models/layers/conv.c) */
-  RN_CONV_DNNL
+  RN_CONV_DNNL,
+  RN_CONV_WINOGRAD  /* Winograd F(4x4, kxk) for stride-1 2-D kernels of 3 to 7 (models/nn/cpu/
+                       cpu_winograd.c: fewer multiplications, one to two digits less exact),
+                       oneDNN's direct convolutions (or im2col) for the rest */
 };
+/* "auto", "im2col", "onednn", "winograd" -> the kind; -1 when unknown */
+int rn_conv_kind_parse(const char *name);
 
 struct rn_backend_options {
   const char *device;  /* "cpu", "cuda", "cuda:N", "auto" (NULL = "auto") */
@@ -56,6 +61,14 @@ const char *rn_backend_name(const struct rn_backend *be);
 const char *rn_backend_describe(const struct rn_backend *be);
 int rn_backend_is_cuda(const struct rn_backend *be);
 int rn_backend_threads(const struct rn_backend *be);
+/* Promise that the parameters will not change until rn_backend_hold_params(be,
+ * 0) or rn_backend_params_changed: backends may then keep derived forms of
+ * them (transformed convolution weights) from one layer call to the next.
+ * The models hold their parameters from the start of a forward pass to the
+ * end of its backward pass (or of a prediction); the optimizers call
+ * rn_backend_params_changed. on = 1 also forgets what was kept before. */
+void rn_backend_hold_params(struct rn_backend *be, int on);
+void rn_backend_params_changed(struct rn_backend *be);
 /* Wait for queued work; return (and clear) the first latched error. */
 enum rn_status rn_backend_sync(struct rn_backend *be);
 /* The latched error without waiting or clearing (RN_OK when none). */

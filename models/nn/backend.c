@@ -126,6 +126,29 @@ void rn_backend_close(struct rn_backend *be)
   free(be);
 }
 
+void rn_backend_hold_params(struct rn_backend *be, int on)
+{
+  be->params_epoch++;
+  be->params_held = on != 0;
+}
+
+void rn_backend_params_changed(struct rn_backend *be)
+{
+  be->params_epoch++;
+  be->params_held = 0;
+}
+
+int rn_conv_kind_parse(const char *name)
+{
+  static const char *const names[] = {"auto", "im2col", "onednn", "winograd"};
+  static const enum rn_conv_kind kinds[] = {RN_CONV_AUTO, RN_CONV_IM2COL, RN_CONV_DNNL,
+                                            RN_CONV_WINOGRAD};
+  for (int i = 0; name && i < 4; i++)
+    if (strcmp(name, names[i]) == 0)
+      return (int)kinds[i];
+  return -1;
+}
+
 const char *rn_backend_name(const struct rn_backend *be) { return be->ops->name; }
 const char *rn_backend_describe(const struct rn_backend *be) { return be->desc; }
 int rn_backend_is_cuda(const struct rn_backend *be) { return strcmp(be->ops->name, "cuda") == 0; }

@@ -5,7 +5,7 @@ noinst_HEADERS += models/nn/ops.h models/nn/nnmath.h models/nn/cpu/cpu.h
 libradnow_la_SOURCES += models/nn/backend.c models/nn/params.c models/nn/arena.c \
 	models/nn/tensorfile.c models/nn/cpu/cpu.c models/nn/cpu/cpu_ewise.c \
 	models/nn/cpu/cpu_conv.c models/nn/cpu/cpu_norm.c models/nn/cpu/cpu_pool.c \
-	models/nn/cpu/cpu_deform.c models/nn/cpu/cpu_loss.c models/nn/cpu/cpu_dnnl.c \
+	models/nn/cpu/cpu_deform.c models/nn/cpu/cpu_loss.c models/nn/cpu/cpu_dnnl.c models/nn/cpu/cpu_winograd.c \
 	models/nn/rng.c \
 	models/nn/optim.c
 libradnow_la_LIBADD += $(DNNL_LIBS)

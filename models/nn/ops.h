@@ -178,6 +178,9 @@ struct rn_backend {
   float *work;               /* scratch for im2col and friends */
   size_t work_cap;           /* floats */
   void *impl;                /* backend-specific state (cuBLAS handle ...) */
+  void *wino;                /* CPU: Winograd matrices and transformed weights */
+  unsigned long params_epoch; /* bumped whenever the parameters may have changed */
+  int params_held;           /* rn_backend_hold_params: derived forms may be kept */
 };
 
 /* Latch an error (only the first one is kept). Returns st. */

@@ -41,3 +41,8 @@ tests_numeric_test_cuda_kernels_LDADD = libradnow.la
 TESTS += tests/numeric/test_cuda_kernels
 endif
 EXTRA_DIST += tests/numeric/test_cuda_kernels.cc
+
+check_PROGRAMS += tests/numeric/test_winograd
+tests_numeric_test_winograd_SOURCES = tests/numeric/test_winograd.c tests/numeric/ref.c
+tests_numeric_test_winograd_LDADD = libradnow.la
+TESTS += tests/numeric/test_winograd

@@ -78,10 +78,47 @@ static void cpu_gemm(struct rn_backend *be, int ta, int tb, int M, int N, int K,
 
 static void cpu_close(struct rn_backend *be)
 {
+  rn_cpu_winograd_close(be);
 #ifdef RN_HAVE_DNNL
   rn_cpu_dnnl_close(be);
+#endif
+}
+
+/* A convolution pass: Winograd when chosen and the shape suits it, else
+ * oneDNN's direct primitive, else (-1) the generic im2col path. */
+static int cpu_conv_forward(struct rn_backend *be, const struct rn_conv *s, float *out,
+                            const float *inp, const float *w, const float *bias)
+{
+  if (rn_cpu_winograd_forward(be, s, out, inp, w, bias) == 0)
+    return 0;
+#ifdef RN_HAVE_DNNL
+  return rn_cpu_dnnl_conv_forward(be, s, out, inp, w, bias);
 #else
-  (void)be;
+  return -1;
+#endif
+}
+
+static int cpu_conv_backward_data(struct rn_backend *be, const struct rn_conv *s, float *dinp,
+                                  const float *dout, const float *w)
+{
+  if (rn_cpu_winograd_backward_data(be, s, dinp, dout, w) == 0)
+    return 0;
+#ifdef RN_HAVE_DNNL
+  return rn_cpu_dnnl_conv_backward_data(be, s, dinp, dout, w);
+#else
+  return -1;
+#endif
+}
+
+static int cpu_conv_backward_weights(struct rn_backend *be, const struct rn_conv *s, float *dw,
+                                     const float *dout, const float *inp)
+{
+  if (rn_cpu_winograd_backward_weights(be, s, dw, dout, inp) == 0)
+    return 0;
+#ifdef RN_HAVE_DNNL
+  return rn_cpu_dnnl_conv_backward_weights(be, s, dw, dout, inp);
+#else
+  return -1;
 #endif
 }
 
@@ -119,11 +156,9 @@ const struct rn_backend_ops rn_cpu_ops = {
     .gauss_sample = rn_cpu_gauss_sample,
     .gauss_sample_backward = rn_cpu_gauss_sample_backward,
     .adam = rn_cpu_adam,
-#ifdef RN_HAVE_DNNL
-    .conv_forward = rn_cpu_dnnl_conv_forward,
-    .conv_backward_data = rn_cpu_dnnl_conv_backward_data,
-    .conv_backward_weights = rn_cpu_dnnl_conv_backward_weights,
-#endif
+    .conv_forward = cpu_conv_forward,
+    .conv_backward_data = cpu_conv_backward_data,
+    .conv_backward_weights = cpu_conv_backward_weights,
 };
 
 enum rn_status rn_cpu_open(struct rn_backend *be, int threads, enum rn_gemm_kind gemm,
@@ -147,19 +182,22 @@ enum rn_status rn_cpu_open(struct rn_backend *be, int threads, enum rn_gemm_kind
     gemm = RN_GEMM_DNNL;
   if (conv == RN_CONV_AUTO)
     conv = RN_CONV_DNNL;
-  if (conv == RN_CONV_DNNL && rn_cpu_dnnl_open(be))
+  /* Winograd leaves the shapes it does not take to oneDNN */
+  if ((conv == RN_CONV_DNNL || conv == RN_CONV_WINOGRAD) && rn_cpu_dnnl_open(be))
     return rn_error(RN_EUNSUPPORTED, "backend: oneDNN could not create a CPU engine");
 #else
   if (gemm == RN_GEMM_DNNL || conv == RN_CONV_DNNL)
     return rn_error(RN_EUNSUPPORTED, "backend: oneDNN requested but radnow was built "
                                      "without oneDNN (install libdnnl-dev and reconfigure)");
   gemm = RN_GEMM_OPENBLAS;
-  conv = RN_CONV_IM2COL;
+  if (conv != RN_CONV_WINOGRAD)
+    conv = RN_CONV_IM2COL;
 #endif
   be->gemm = gemm;
   be->conv = conv;
   snprintf(be->desc, sizeof be->desc, "cpu: %d thread%s, %s convolutions, %s sgemm", threads,
-           threads == 1 ? "" : "s", conv == RN_CONV_DNNL ? "oneDNN" : "im2col",
+           threads == 1 ? "" : "s",
+           conv == RN_CONV_WINOGRAD ? "Winograd" : conv == RN_CONV_DNNL ? "oneDNN" : "im2col",
            gemm == RN_GEMM_DNNL ? "oneDNN" : "OpenBLAS");
   return RN_OK;
 }

@@ -72,4 +72,14 @@ int rn_cpu_dnnl_conv_backward_data(struct rn_backend *be, const struct rn_conv *
 int rn_cpu_dnnl_conv_backward_weights(struct rn_backend *be, const struct rn_conv *s, float *dw,
                                       const float *dout, const float *inp);
 
+/* cpu_winograd.c: Winograd convolutions (RN_CONV_WINOGRAD); -1: not taken */
+int rn_cpu_winograd_supports(const struct rn_conv *s);
+int rn_cpu_winograd_forward(struct rn_backend *be, const struct rn_conv *s, float *out,
+                            const float *inp, const float *w, const float *bias);
+int rn_cpu_winograd_backward_data(struct rn_backend *be, const struct rn_conv *s, float *dinp,
+                                  const float *dout, const float *w);
+int rn_cpu_winograd_backward_weights(struct rn_backend *be, const struct rn_conv *s, float *dw,
+                                     const float *dout, const float *inp);
+void rn_cpu_winograd_close(struct rn_backend *be);
+
 #endif

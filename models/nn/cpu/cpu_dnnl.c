@@ -256,7 +256,7 @@ static int run(struct rn_backend *be, struct rn_dnnl *d, struct plan *p, void *t
 static struct rn_dnnl *state(struct rn_backend *be)
 {
   struct rn_dnnl *d = (struct rn_dnnl *)be->impl;
-  if (!d || be->conv != RN_CONV_DNNL)
+  if (!d || (be->conv != RN_CONV_DNNL && be->conv != RN_CONV_WINOGRAD))
     return NULL;
   return d;
 }

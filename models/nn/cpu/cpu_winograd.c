@@ -1,0 +1,725 @@
+/* cpu_winograd.c - Winograd convolutions F(m x m, k x k) for stride-1 2-D
+ * convolutions (Lavin & Gray 2016, "Fast Algorithms for Convolutional Neural
+ * Networks"), forward and both backward passes.
+ *
+ * Each output tile of m x m points is computed from an n x n input tile,
+ * n = m + k - 1, as
+ *   Y = A^T [ U (.) V ] A,   U = G g G^T (weights),   V = B^T d B (input)
+ * where (.) is an element-wise product that, summed over input channels,
+ * becomes n*n independent matrix products M[xi] = U[xi] V[xi] ([O x C] by
+ * [C x tiles]). For k = 5 and m = 4 that is 64 products per 16 outputs
+ * instead of 25 per output: 6.25 times fewer multiplications than the direct
+ * convolution. The backward passes are the exact adjoints of that forward:
+ *   dM = A dY A^T,  dV = U^T dM,  dd = B dV B^T (overlap-added),
+ *   dU = sum over tiles of dM V^T,  dg = G^T dU G.
+ * The price is accuracy: the transforms lose one to two decimal digits of
+ * float32 (tests/numeric/test_winograd.c states the bound), so this is an
+ * option (RN_CONV_WINOGRAD, `conv = winograd`), not the default.
+ *
+ * The matrices come from the interpolation points 0, +-1, +-2, +-1/2 and
+ * infinity, built in double at first use. Weights transformed for a forward
+ * pass are kept while the parameters are held (rn_backend_hold_params), so a
+ * recurrent model transforms each weight once per sequence, not once per
+ * step. The n*n matrix products run in parallel, each on one thread
+ * (oneDNN's sgemm when built with it). */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+#ifdef RN_HAVE_DNNL
+#include <dnnl.h>
+#endif
+
+#include "cpu.h"
+
+#define NMAX 8
+#define KMAX 7
+#define NCACHE 96
+
+struct wg_mats {
+  int m, k, n;
+  float AT[NMAX * NMAX]; /* m x n */
+  float BT[NMAX * NMAX]; /* n x n */
+  float GG[NMAX * NMAX * KMAX * KMAX]; /* kron(G, G): n*n x k*k */
+};
+
+struct wg_entry {
+  const float *w;
+  int O, C, k;
+  unsigned long epoch, used;
+  size_t bytes;
+  float *U; /* [n*n][O][C] */
+};
+
+struct rn_winograd {
+  struct wg_mats mats[KMAX + 1];
+  int made[KMAX + 1];
+  struct wg_entry cache[NCACHE];
+  unsigned long clock;
+  size_t cache_bytes;
+};
+
+/* The tile size for a kernel size: n = m + k - 1 is 8 for k >= 4 and 6 for
+ * k = 3 (F(4x4, 3x3), the usual choice; F(6, 3) loses more digits). */
+static int tile_of(int k) { return k == 3 ? 4 : NMAX - k + 1; }
+
+int rn_cpu_winograd_supports(const struct rn_conv *s)
+{
+  return !s->transposed && s->D == 1 && s->KD == 1 && s->KH == s->KW && s->KH >= 3 &&
+         s->KH <= KMAX && s->SH == 1 && s->SW == 1 && s->PH < s->KH && s->PW < s->KW &&
+         (long)s->C * s->O >= 256;
+}
+
+/* Gauss-Jordan inverse of an n x n matrix (n <= 8, well conditioned). */
+static void invert(int n, double *a, double *inv)
+{
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < n; j++)
+      inv[i * n + j] = i == j;
+  for (int c = 0; c < n; c++) {
+    int p = c;
+    for (int r = c + 1; r < n; r++)
+      if (fabs(a[r * n + c]) > fabs(a[p * n + c]))
+        p = r;
+    for (int j = 0; j < n; j++) {
+      double t = a[c * n + j];
+      a[c * n + j] = a[p * n + j];
+      a[p * n + j] = t;
+      t = inv[c * n + j];
+      inv[c * n + j] = inv[p * n + j];
+      inv[p * n + j] = t;
+    }
+    double d = a[c * n + c];
+    for (int j = 0; j < n; j++) {
+      a[c * n + j] /= d;
+      inv[c * n + j] /= d;
+    }
+    for (int r = 0; r < n; r++) {
+      if (r == c)
+        continue;
+      double f = a[r * n + c];
+      for (int j = 0; j < n; j++) {
+        a[r * n + j] -= f * a[c * n + j];
+        inv[r * n + j] -= f * inv[c * n + j];
+      }
+    }
+  }
+}
+
+/* Toom-Cook matrices of F(m, k) from the points (Lavin's construction, with
+ * the scaling that keeps B^T's entries small put into G). */
+static void make_mats(struct wg_mats *w, int k)
+{
+  static const double pts[NMAX - 1] = {0, 1, -1, 2, -2, 0.5, -0.5};
+  const int m = tile_of(k), n = m + k - 1;
+  double V[NMAX * NMAX] = {0}, Vi[NMAX * NMAX], G[NMAX * KMAX] = {0}, D[NMAX];
+  w->m = m;
+  w->k = k;
+  w->n = n;
+  for (int j = 0; j < n - 1; j++) {
+    D[j] = 1.0;
+    for (int l = 0; l < n - 1; l++)
+      if (l != j)
+        D[j] /= pts[j] - pts[l];
+    for (int i = 0; i < n; i++)
+      V[j * n + i] = pow(pts[j], i);
+    for (int i = 0; i < k; i++)
+      G[j * k + i] = D[j] * pow(pts[j], i);
+  }
+  D[n - 1] = 1.0;
+  V[(n - 1) * n + n - 1] = 1.0;
+  G[(n - 1) * k + k - 1] = 1.0;
+  invert(n, V, Vi);
+  for (int j = 0; j < n; j++) /* B^T = diag(1/D) V^-T */
+    for (int i = 0; i < n; i++)
+      w->BT[j * n + i] = (float)(Vi[i * n + j] / D[j]);
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < n; j++)
+      w->AT[i * n + j] = (float)(j < n - 1 ? pow(pts[j], i) : i == m - 1);
+  for (int a = 0; a < n; a++)
+    for (int b = 0; b < n; b++)
+      for (int p = 0; p < k; p++)
+        for (int q = 0; q < k; q++)
+          w->GG[(a * n + b) * k * k + p * k + q] = (float)(G[a * k + p] * G[b * k + q]);
+}
+
+static struct rn_winograd *state(struct rn_backend *be)
+{
+  if (!be->wino) {
+    be->wino = calloc(1, sizeof(struct rn_winograd));
+    if (!be->wino)
+      rn_be_fail(be, RN_ENOMEM, "cpu: out of memory for the Winograd state");
+  }
+  return (struct rn_winograd *)be->wino;
+}
+
+static const struct wg_mats *mats(struct rn_winograd *st, int k)
+{
+  if (!st->made[k]) {
+    make_mats(&st->mats[k], k);
+    st->made[k] = 1;
+  }
+  return &st->mats[k];
+}
+
+void rn_cpu_winograd_close(struct rn_backend *be)
+{
+  struct rn_winograd *st = (struct rn_winograd *)be->wino;
+  if (!st)
+    return;
+  for (int i = 0; i < NCACHE; i++)
+    free(st->cache[i].U);
+  free(st);
+  be->wino = NULL;
+}
+
+/* ---- one-thread sgemm inside the parallel loops ---- */
+
+static void gemm1(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B,
+                  int ldb, float beta, float *C, int ldc)
+{
+#ifdef RN_HAVE_DNNL
+  /* oneDNN's sgemm runs on the calling thread inside a parallel region */
+  dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', M, N, K, 1.0f, A, lda, B, ldb, beta, C, ldc);
+#else
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, M,
+              N, K, 1.0f, A, lda, B, ldb, beta, C, ldc);
+#endif
+}
+
+/* parallel over xi when oneDNN's sgemm is there (safe on one thread each);
+ * OpenBLAS threads itself, so its calls stay sequential */
+#ifdef RN_HAVE_DNNL
+#define XI_PARALLEL _Pragma("omp parallel for schedule(dynamic)")
+#else
+#define XI_PARALLEL
+#endif
+
+/* ---- weights ---- */
+
+/* U[xi][o][c] = (G g[o][c] G^T)[xi]: one product with kron(G, G). */
+static void weights_transform(struct rn_backend *be, const struct wg_mats *w, float *U,
+                              const float *g, int O, int C)
+{
+  const int nn = w->n * w->n, kk = w->k * w->k;
+  be->ops->gemm(be, 0, 1, nn, O * C, kk, 1.0f, w->GG, kk, g, kk, 0.0f, U, O * C);
+}
+
+/* The transformed weights: cached while the parameters are held, else made
+ * in `scratch`. */
+static const float *weights(struct rn_backend *be, struct rn_winograd *st, const struct wg_mats *w,
+                            const float *g, int O, int C, float *scratch)
+{
+  const size_t bytes = (size_t)w->n * w->n * O * C * sizeof(float);
+  if (!be->params_held) {
+    weights_transform(be, w, scratch, g, O, C);
+    return scratch;
+  }
+  struct wg_entry *lru = &st->cache[0];
+  for (int i = 0; i < NCACHE; i++) {
+    struct wg_entry *e = &st->cache[i];
+    if (e->U && e->w == g && e->O == O && e->C == C && e->k == w->k &&
+        e->epoch == be->params_epoch) {
+      e->used = ++st->clock;
+      return e->U;
+    }
+  }
+  for (int i = 0; i < NCACHE; i++) { /* a free or stale entry, else the least recently used */
+    struct wg_entry *e = &st->cache[i];
+    if (!e->U || e->epoch != be->params_epoch) {
+      lru = e;
+      break;
+    }
+    if (e->used < lru->used)
+      lru = e;
+  }
+  if (lru->U) {
+    st->cache_bytes -= lru->bytes;
+    free(lru->U);
+    lru->U = NULL;
+  }
+  /* beyond 1 GiB of transformed weights, transform per call */
+  if (st->cache_bytes + bytes > ((size_t)1 << 30) ||
+      !(lru->U = aligned_alloc(64, (bytes + 63) & ~(size_t)63))) {
+    weights_transform(be, w, scratch, g, O, C);
+    return scratch;
+  }
+  st->cache_bytes += bytes;
+  lru->bytes = bytes;
+  lru->w = g;
+  lru->O = O;
+  lru->C = C;
+  lru->k = w->k;
+  lru->epoch = be->params_epoch;
+  lru->used = ++st->clock;
+  weights_transform(be, w, lru->U, g, O, C);
+  return lru->U;
+}
+
+/* ---- tiles ----
+ * The transforms read and write padded planes, so that no tile needs bounds
+ * checks: inputs [B][C][IH][IW] with the zero padding around and enough
+ * zeros after the last row and column for whole tiles (IH = th*m + k - 1),
+ * outputs [B][O][th*m][tw*m]. When the caller's tensors already have that
+ * shape (no padding, outputs a multiple of m) they are used in place. */
+
+struct tiling {
+  int B, C, O, H, W, OH, OW, PH, PW;
+  int m, n, th, tw; /* tile size and tiles per column / row */
+  int IH, IW;       /* padded input plane */
+  int YH, YW;       /* padded output plane: th*m x tw*m */
+  long T;           /* tiles in all */
+};
+
+static struct tiling tiling_of(const struct rn_conv *s, const struct wg_mats *w)
+{
+  struct tiling t = {s->B, s->C, s->O, s->H, s->W, s->OH, s->OW, s->PH, s->PW, w->m, w->n, 0, 0, 0, 0, 0, 0, 0};
+  t.th = (s->OH + w->m - 1) / w->m;
+  t.tw = (s->OW + w->m - 1) / w->m;
+  t.IH = t.th * w->m + w->k - 1;
+  t.IW = t.tw * w->m + w->k - 1;
+  t.YH = t.th * w->m;
+  t.YW = t.tw * w->m;
+  t.T = (long)s->B * t.th * t.tw;
+  return t;
+}
+
+static int input_in_place(const struct tiling *t)
+{
+  return t->PH == 0 && t->PW == 0 && t->IH == t->H && t->IW == t->W;
+}
+
+static int output_in_place(const struct tiling *t) { return t->YH == t->OH && t->YW == t->OW; }
+
+/* Tiles per chunk: a multiple of 16 (the vector width), enough for
+ * efficient products, few enough that the chunk's transformed tiles stay
+ * near the caches. */
+static long chunk_of(const struct tiling *t)
+{
+  long per_tile = (long)t->n * t->n * (t->C + t->O);
+  long tc = ((long)1 << 20) / per_tile; /* ~4 MB of floats */
+  tc = tc < 32 ? 32 : tc > 256 ? 256 : tc & ~15L;
+  return tc > t->T ? t->T : tc;
+}
+
+/* copy [B][C][H][W] into the padded plane (zeros around) */
+static void pad_planes(float *dst, const float *src, int BC, int H, int W, int DH, int DW, int py,
+                       int px)
+{
+#pragma omp parallel for schedule(static) if ((long)BC * DH * DW > RN_OMP_MIN)
+  for (int bc = 0; bc < BC; bc++) {
+    float *d = dst + (long)bc * DH * DW;
+    const float *s = src + (long)bc * H * W;
+    memset(d, 0, sizeof(float) * DH * DW);
+    for (int y = 0; y < H && y + py < DH; y++)
+      memcpy(d + (long)(y + py) * DW + px, s + (long)y * W, sizeof(float) * (W + px <= DW ? W : DW - px));
+  }
+}
+
+/* dst [B][C][H][W] (+)= the window of the padded plane at (py, px) */
+static void crop_planes(float *dst, const float *src, int BC, int H, int W, int SH, int SW, int py,
+                        int px, int add)
+{
+#pragma omp parallel for schedule(static) if ((long)BC * H * W > RN_OMP_MIN)
+  for (int bc = 0; bc < BC; bc++)
+    for (int y = 0; y < H; y++) {
+      float *d = dst + ((long)bc * H + y) * W;
+      const float *s = src + ((long)bc * SH + y + py) * SW + px;
+      if (add)
+        for (int x = 0; x < W; x++)
+          d[x] += s[x];
+      else
+        memcpy(d, s, sizeof(float) * W);
+    }
+}
+
+/* The transforms work on blocks of JB tiles of one channel at a time, with
+ * the tile index innermost, so that every step is a vectorised axpy over
+ * the block (the compiler makes one version per vector width). */
+#define JB 64
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define VECTOR_CLONES
+#endif
+
+/* offset of tile t0 + j in its image's channel-0 plane of H x W (tile origin
+ * every m points) */
+static void positions(const struct tiling *t, int *off, long t0, int nj, int H, int W)
+{
+  const long per_img = (long)t->th * t->tw;
+  for (int j = 0; j < nj; j++) {
+    const long tile = t0 + j;
+    const int r = (int)(tile % per_img), b = (int)(tile / per_img);
+    (void)b;
+    off[j] = ((r / t->tw) * t->m) * W + (r % t->tw) * t->m;
+    (void)H;
+  }
+}
+
+/* dst[0..n) += a * src[0..n) */
+static inline void axpy(float *restrict dst, float a, const float *restrict src, int n)
+{
+#pragma omp simd
+  for (int j = 0; j < n; j++)
+    dst[j] += a * src[j];
+}
+
+/* For a block, the image of each tile: the blocks of a chunk can span two
+ * images, so the per-tile plane is plane(b) + off[j]. */
+struct block {
+  int nj;
+  int off[JB]; /* offset within the image plane */
+  int b[JB];   /* image */
+};
+
+static void block_of(const struct tiling *t, struct block *k, long t0, int nj, int W)
+{
+  const long per_img = (long)t->th * t->tw;
+  k->nj = nj;
+  positions(t, k->off, t0, nj, 0, W);
+  for (int j = 0; j < nj; j++)
+    k->b[j] = (int)((t0 + j) / per_img);
+}
+
+/* V[c][xi][j0 + j] = (B^T d B)[xi] for the tiles of channel c (a chunk's
+ * transformed tiles are [C][n*n][tc], so that each channel is one stretch of
+ * memory and the products read V[xi] as a [C x tc] matrix with stride
+ * n*n*tc; M and the gradients likewise). xp: padded input planes. */
+VECTOR_CLONES
+static void input_block(const struct wg_mats *w, const struct tiling *t, const struct block *k,
+                        float *V, const float *xp, int c, long tc, long j0)
+{
+  const int n = t->n, nj = k->nj;
+  const long plane = (long)t->IH * t->IW;
+  float d[NMAX * NMAX * JB], u[NMAX * NMAX * JB];
+  for (int a = 0; a < n; a++)
+    for (int e = 0; e < n; e++) {
+      float *row = d + (a * n + e) * JB;
+      const int ae = a * t->IW + e;
+      for (int j = 0; j < nj; j++)
+        row[j] = xp[((long)k->b[j] * t->C + c) * plane + k->off[j] + ae];
+    }
+  memset(u, 0, sizeof(float) * n * n * JB);
+  for (int i = 0; i < n; i++) /* u[i][e] = sum_a BT[i][a] d[a][e] */
+    for (int a = 0; a < n; a++) {
+      const float q = w->BT[i * n + a];
+      if (q != 0.0f)
+        axpy(u + i * n * JB, q, d + a * n * JB, n * JB);
+    }
+  float *out = V + (long)c * n * n * tc + j0;
+  for (int i = 0; i < n; i++) /* V[i][e] = sum_a u[i][a] BT[e][a] */
+    for (int e = 0; e < n; e++) {
+      float *o = out + (long)(i * n + e) * tc;
+      memset(o, 0, sizeof(float) * nj);
+      for (int a = 0; a < n; a++) {
+        const float q = w->BT[e * n + a];
+        if (q != 0.0f)
+          axpy(o, q, u + (i * n + a) * JB, nj);
+      }
+    }
+}
+
+static void input_transform(const struct wg_mats *w, const struct tiling *t, float *V,
+                            const float *xp, long t0, long tc)
+{
+#pragma omp parallel for collapse(2) schedule(static) if (t->C * tc > 64)
+  for (int c = 0; c < t->C; c++)
+    for (long j0 = 0; j0 < tc; j0 += JB) {
+      struct block k;
+      block_of(t, &k, t0 + j0, (int)(tc - j0 < JB ? tc - j0 : JB), t->IW);
+      input_block(w, t, &k, V, xp, c, tc, j0);
+    }
+}
+
+/* dxp += B dV B^T of the tiles of channel c, overlap-added into the padded
+ * planes. */
+VECTOR_CLONES
+static void input_adjoint_block(const struct wg_mats *w, const struct tiling *t,
+                                const struct block *k, float *dxp, const float *dV, int c, long tc,
+                                long j0)
+{
+  const int n = t->n, nj = k->nj;
+  const long plane = (long)t->IH * t->IW;
+  float u[NMAX * NMAX * JB], d[NMAX * NMAX * JB];
+  const float *in = dV + (long)c * n * n * tc + j0;
+  memset(u, 0, sizeof(float) * n * n * JB);
+  for (int i = 0; i < n; i++) /* u[i][a] = sum_e dV[i][e] BT[e][a] */
+    for (int e = 0; e < n; e++)
+      for (int a = 0; a < n; a++) {
+        const float q = w->BT[e * n + a];
+        if (q != 0.0f)
+          axpy(u + (i * n + a) * JB, q, in + (long)(i * n + e) * tc, nj);
+      }
+  memset(d, 0, sizeof(float) * n * n * JB);
+  for (int i = 0; i < n; i++) /* d[a][e] = sum_i BT[i][a] u[i][e] */
+    for (int a = 0; a < n; a++) {
+      const float q = w->BT[i * n + a];
+      if (q != 0.0f)
+        axpy(d + a * n * JB, q, u + i * n * JB, n * JB);
+    }
+  /* tiles overlap: one tile after the other (the channel is this thread's) */
+  for (int a = 0; a < n; a++)
+    for (int e = 0; e < n; e++) {
+      const float *row = d + (a * n + e) * JB;
+      const int ae = a * t->IW + e;
+      for (int j = 0; j < nj; j++)
+        dxp[((long)k->b[j] * t->C + c) * plane + k->off[j] + ae] += row[j];
+    }
+}
+
+static void input_transform_adjoint(const struct wg_mats *w, const struct tiling *t, float *dxp,
+                                    const float *dV, long t0, long tc)
+{
+#pragma omp parallel for schedule(static) if (t->C * tc > 64)
+  for (int c = 0; c < t->C; c++)
+    for (long j0 = 0; j0 < tc; j0 += JB) {
+      struct block k;
+      block_of(t, &k, t0 + j0, (int)(tc - j0 < JB ? tc - j0 : JB), t->IW);
+      input_adjoint_block(w, t, &k, dxp, dV, c, tc, j0);
+    }
+}
+
+/* yp tile = A^T M A (+ bias) for the tiles of output channel o; yp: padded
+ * output planes. */
+VECTOR_CLONES
+static void output_block(const struct wg_mats *w, const struct tiling *t, const struct block *k,
+                         float *yp, const float *M, float bias, int o, long tc, long j0)
+{
+  const int n = t->n, m = t->m, nj = k->nj;
+  const long plane = (long)t->YH * t->YW;
+  float u[NMAX * NMAX * JB], y[NMAX * NMAX * JB];
+  const float *in = M + (long)o * n * n * tc + j0;
+  memset(u, 0, sizeof(float) * m * n * JB);
+  for (int i = 0; i < n; i++) /* u[r][e] = sum_i AT[r][i] M[i][e] */
+    for (int e = 0; e < n; e++)
+      for (int r = 0; r < m; r++) {
+        const float q = w->AT[r * n + i];
+        if (q != 0.0f)
+          axpy(u + (r * n + e) * JB, q, in + (long)(i * n + e) * tc, nj);
+      }
+  for (int r = 0; r < m; r++) /* y[r][c] = sum_e u[r][e] AT[c][e] */
+    for (int c = 0; c < m; c++) {
+      float *yy = y + (r * m + c) * JB;
+      for (int j = 0; j < nj; j++)
+        yy[j] = bias;
+      for (int e = 0; e < n; e++) {
+        const float q = w->AT[c * n + e];
+        if (q != 0.0f)
+          axpy(yy, q, u + (r * n + e) * JB, nj);
+      }
+    }
+  for (int r = 0; r < m; r++)
+    for (int c = 0; c < m; c++) {
+      const float *row = y + (r * m + c) * JB;
+      const int rc = r * t->YW + c;
+      for (int j = 0; j < nj; j++)
+        yp[((long)k->b[j] * t->O + o) * plane + k->off[j] + rc] = row[j];
+    }
+}
+
+static void output_transform(const struct wg_mats *w, const struct tiling *t, float *yp,
+                             const float *M, const float *bias, long t0, long tc)
+{
+#pragma omp parallel for collapse(2) schedule(static) if (t->O * tc > 64)
+  for (int o = 0; o < t->O; o++)
+    for (long j0 = 0; j0 < tc; j0 += JB) {
+      struct block k;
+      block_of(t, &k, t0 + j0, (int)(tc - j0 < JB ? tc - j0 : JB), t->YW);
+      output_block(w, t, &k, yp, M, bias ? bias[o] : 0.0f, o, tc, j0);
+    }
+}
+
+/* dM[o][xi][j] = (A dY A^T)[xi] for the tiles of output channel o; dyp:
+ * padded output gradient planes (zeros beyond the output). */
+VECTOR_CLONES
+static void output_adjoint_block(const struct wg_mats *w, const struct tiling *t,
+                                 const struct block *k, float *dM, const float *dyp, int o,
+                                 long tc, long j0)
+{
+  const int n = t->n, m = t->m, nj = k->nj;
+  const long plane = (long)t->YH * t->YW;
+  float dy[NMAX * NMAX * JB], u[NMAX * NMAX * JB];
+  for (int r = 0; r < m; r++)
+    for (int c = 0; c < m; c++) {
+      float *row = dy + (r * m + c) * JB;
+      const int rc = r * t->YW + c;
+      for (int j = 0; j < nj; j++)
+        row[j] = dyp[((long)k->b[j] * t->O + o) * plane + k->off[j] + rc];
+    }
+  memset(u, 0, sizeof(float) * n * m * JB);
+  for (int r = 0; r < m; r++) /* u[i][c] = sum_r AT[r][i] dy[r][c] */
+    for (int i = 0; i < n; i++) {
+      const float q = w->AT[r * n + i];
+      if (q != 0.0f)
+        axpy(u + i * m * JB, q, dy + r * m * JB, m * JB);
+    }
+  float *out = dM + (long)o * n * n * tc + j0;
+  for (int i = 0; i < n; i++) /* dM[i][e] = sum_c u[i][c] AT[c][e] */
+    for (int e = 0; e < n; e++) {
+      float *d = out + (long)(i * n + e) * tc;
+      memset(d, 0, sizeof(float) * nj);
+      for (int c = 0; c < m; c++) {
+        const float q = w->AT[c * n + e];
+        if (q != 0.0f)
+          axpy(d, q, u + (i * m + c) * JB, nj);
+      }
+    }
+}
+
+static void output_transform_adjoint(const struct wg_mats *w, const struct tiling *t, float *dM,
+                                     const float *dyp, long t0, long tc)
+{
+#pragma omp parallel for collapse(2) schedule(static) if (t->O * tc > 64)
+  for (int o = 0; o < t->O; o++)
+    for (long j0 = 0; j0 < tc; j0 += JB) {
+      struct block k;
+      block_of(t, &k, t0 + j0, (int)(tc - j0 < JB ? tc - j0 : JB), t->YW);
+      output_adjoint_block(w, t, &k, dM, dyp, o, tc, j0);
+    }
+}
+
+/* ---- the passes ---- */
+
+static int setup(struct rn_backend *be, const struct rn_conv *s, struct rn_winograd **st,
+                 const struct wg_mats **w, struct tiling *t, long *tc)
+{
+  if (be->conv != RN_CONV_WINOGRAD || !rn_cpu_winograd_supports(s))
+    return -1;
+  if (!(*st = state(be)))
+    return 0;
+  *w = mats(*st, s->KH);
+  *t = tiling_of(s, *w);
+  *tc = chunk_of(t);
+  return 1;
+}
+
+static size_t input_planes(const struct tiling *t)
+{
+  return input_in_place(t) ? 0 : (size_t)t->B * t->C * t->IH * t->IW;
+}
+
+static size_t output_planes(const struct tiling *t)
+{
+  return output_in_place(t) ? 0 : (size_t)t->B * t->O * t->YH * t->YW;
+}
+
+int rn_cpu_winograd_forward(struct rn_backend *be, const struct rn_conv *s, float *out,
+                            const float *inp, const float *g, const float *bias)
+{
+  struct rn_winograd *st;
+  const struct wg_mats *w;
+  struct tiling t;
+  long tc;
+  int r = setup(be, s, &st, &w, &t, &tc);
+  if (r <= 0)
+    return r < 0 ? -1 : 0;
+  const int nn = w->n * w->n;
+  const size_t nU = (size_t)nn * t.O * t.C, nV = (size_t)nn * t.C * tc, nM = (size_t)nn * t.O * tc;
+  const size_t nX = input_planes(&t), nY = output_planes(&t);
+  float *work = rn_be_work(be, nU + nV + nM + nX + nY);
+  if (!work)
+    return 0;
+  float *V = work + nU, *M = V + nV, *xp = M + nM, *yp = xp + nX;
+  const float *U = weights(be, st, w, g, t.O, t.C, work);
+  if (nX)
+    pad_planes(xp, inp, t.B * t.C, t.H, t.W, t.IH, t.IW, t.PH, t.PW);
+  else
+    xp = (float *)inp;
+  if (!nY)
+    yp = out;
+  for (long t0 = 0; t0 < t.T; t0 += tc) {
+    const long n = t.T - t0 < tc ? t.T - t0 : tc;
+    input_transform(w, &t, V, xp, t0, n);
+    XI_PARALLEL
+    for (int xi = 0; xi < nn; xi++)
+      gemm1(0, 0, t.O, (int)n, t.C, U + (size_t)xi * t.O * t.C, t.C, V + xi * n, nn * (int)n,
+            0.0f, M + xi * n, nn * (int)n);
+    output_transform(w, &t, yp, M, bias, t0, n);
+  }
+  if (nY)
+    crop_planes(out, yp, t.B * t.O, t.OH, t.OW, t.YH, t.YW, 0, 0, 0);
+  return 0;
+}
+
+int rn_cpu_winograd_backward_data(struct rn_backend *be, const struct rn_conv *s, float *dinp,
+                                  const float *dout, const float *g)
+{
+  struct rn_winograd *st;
+  const struct wg_mats *w;
+  struct tiling t;
+  long tc;
+  int r = setup(be, s, &st, &w, &t, &tc);
+  if (r <= 0)
+    return r < 0 ? -1 : 0;
+  const int nn = w->n * w->n;
+  const size_t nU = (size_t)nn * t.O * t.C, nV = (size_t)nn * t.C * tc, nM = (size_t)nn * t.O * tc;
+  const size_t nX = (size_t)t.B * t.C * t.IH * t.IW, nY = output_planes(&t);
+  float *work = rn_be_work(be, nU + nV + nM + nX + nY);
+  if (!work)
+    return 0;
+  float *dV = work + nU, *dM = dV + nV, *dxp = dM + nM, *dyp = dxp + nX;
+  const float *U = weights(be, st, w, g, t.O, t.C, work);
+  const float *dy = dout;
+  if (nY) {
+    pad_planes(dyp, dout, t.B * t.O, t.OH, t.OW, t.YH, t.YW, 0, 0);
+    dy = dyp;
+  }
+  memset(dxp, 0, sizeof(float) * nX);
+  for (long t0 = 0; t0 < t.T; t0 += tc) {
+    const long n = t.T - t0 < tc ? t.T - t0 : tc;
+    output_transform_adjoint(w, &t, dM, dy, t0, n);
+    XI_PARALLEL
+    for (int xi = 0; xi < nn; xi++)
+      gemm1(1, 0, t.C, (int)n, t.O, U + (size_t)xi * t.O * t.C, t.C, dM + xi * n, nn * (int)n,
+            0.0f, dV + xi * n, nn * (int)n);
+    input_transform_adjoint(w, &t, dxp, dV, t0, n);
+  }
+  crop_planes(dinp, dxp, t.B * t.C, t.H, t.W, t.IH, t.IW, t.PH, t.PW, 1);
+  return 0;
+}
+
+int rn_cpu_winograd_backward_weights(struct rn_backend *be, const struct rn_conv *s, float *dg,
+                                     const float *dout, const float *inp)
+{
+  struct rn_winograd *st;
+  const struct wg_mats *w;
+  struct tiling t;
+  long tc;
+  int r = setup(be, s, &st, &w, &t, &tc);
+  if (r <= 0)
+    return r < 0 ? -1 : 0;
+  const int nn = w->n * w->n, kk = w->k * w->k;
+  const size_t nU = (size_t)nn * t.O * t.C, nV = (size_t)nn * t.C * tc, nM = (size_t)nn * t.O * tc;
+  const size_t nX = input_planes(&t), nY = output_planes(&t);
+  float *work = rn_be_work(be, nU + nV + nM + nX + nY);
+  if (!work)
+    return 0;
+  float *dU = work, *V = work + nU, *dM = V + nV, *xp = dM + nM, *dyp = xp + nX;
+  const float *dy = dout;
+  if (nX)
+    pad_planes(xp, inp, t.B * t.C, t.H, t.W, t.IH, t.IW, t.PH, t.PW);
+  else
+    xp = (float *)inp;
+  if (nY) {
+    pad_planes(dyp, dout, t.B * t.O, t.OH, t.OW, t.YH, t.YW, 0, 0);
+    dy = dyp;
+  }
+  for (long t0 = 0; t0 < t.T; t0 += tc) {
+    const long n = t.T - t0 < tc ? t.T - t0 : tc;
+    const float beta = t0 == 0 ? 0.0f : 1.0f;
+    output_transform_adjoint(w, &t, dM, dy, t0, n);
+    input_transform(w, &t, V, xp, t0, n);
+    XI_PARALLEL
+    for (int xi = 0; xi < nn; xi++)
+      gemm1(0, 1, t.O, t.C, (int)n, dM + xi * n, nn * (int)n, V + xi * n, nn * (int)n, beta,
+            dU + (size_t)xi * t.O * t.C, t.C);
+  }
+  /* dg[o][c] += G^T dU[o][c] G = sum over xi of dU[xi][oc] kron(G, G)[xi] */
+  be->ops->gemm(be, 1, 0, t.O * t.C, kk, nn, 1.0f, dU, t.O * t.C, w->GG, kk, 1.0f, dg, kk);
+  return 0;
+}
