@@ -1,13 +1,14 @@
 /* bench_models.c - time the recurrent predictors (model.h) on the CPU.
  *
- *   bench_models [-d DEF.ini] [-t THREADS] [-r REPS] [-b B] MODE
+ *   bench_models [-d DEF.ini] [-t THREADS] [-r REPS] [-b B] [-c CONV] MODE
  *
  * MODE: forward (inference, rn_model_predict: T_in frames -> T_out frames)
  * or train (one training step: zero gradients, forward with a random
  * scheduled-sampling mask, loss, backward, Adam). The default definition is
  * the papers' MotionRNN-MIM (etc/models/motionrnn-mim.ini: 64x64, patch 4,
  * 4 x 64 hidden, filter 5, 10 -> 10). One warm-up run, then REPS timed
- * runs; prints one line of key=value pairs: median and minimum seconds,
+ * runs (CONV: the CPU convolutions, auto | onednn | im2col | winograd);
+ * prints one line of key=value pairs: median and minimum seconds,
  * GFLOP/s of the forward, the model's own memory accounting and the
  * process's maximum resident set size. bench/bench_models.py runs this and
  * the PyTorch reference alternately and writes the table of RESULTS.md. */
@@ -38,7 +39,8 @@ static int cmp(const void *a, const void *b)
 
 static void usage(void)
 {
-  fprintf(stderr, "usage: bench_models [-d DEF.ini] [-t THREADS] [-r REPS] [-b B] forward|train\n");
+  fprintf(stderr, "usage: bench_models [-d DEF.ini] [-t THREADS] [-r REPS] [-b B] [-c CONV] "
+                  "forward|train\n");
   exit(1);
 }
 
@@ -56,8 +58,13 @@ int main(int argc, char **argv)
   double *ts, loss = 0.0;
   float *frames, *pred, *mask;
   long F, T;
-  while ((opt = getopt(argc, argv, "d:t:r:b:")) != -1) {
+  while ((opt = getopt(argc, argv, "d:t:r:b:c:")) != -1) {
     switch (opt) {
+    case 'c':
+      if (rn_conv_kind_parse(optarg) < 0)
+        usage();
+      bo.conv = (enum rn_conv_kind)rn_conv_kind_parse(optarg);
+      break;
     case 'd': def = optarg; break;
     case 't': threads = atoi(optarg); break;
     case 'r': reps = atoi(optarg); break;

@@ -3,7 +3,8 @@
 the same run.
 
     /usr/bin/python3 bench/bench_models.py [--c bench/bench_models] [--threads 2]
-                                           [--rounds 3] [--reps 3] [--def etc/models/motionrnn-mim.ini]
+                                           [--conv auto|winograd] [--rounds 3] [--reps 3]
+                                           [--def etc/models/motionrnn-mim.ini]
 
 The model is the papers' MotionRNN-MIM (64x64 frames, patch 4, 4 layers x
 64 hidden, filter 5, 10 in / 10 out); the reference is
@@ -16,8 +17,10 @@ resident set size is its own), C and PyTorch alternately, `rounds` times;
 each process times `reps` runs after a warm-up and reports their median; the
 table gives the median over the rounds, the ratio PyTorch / radnow (> 1:
 radnow is faster), radnow's own memory accounting and both processes' max
-RSS. The load average before and after is printed: do not record numbers
-taken on a busy machine.
+RSS. --conv chooses radnow's CPU convolutions (auto: oneDNN's direct ones;
+winograd: what the operational predictor runs, [predictor.NAME] conv). The
+load average before and after is printed: do not record numbers taken on a
+busy machine.
 """
 import argparse
 import os
@@ -99,6 +102,8 @@ def main():
     ap.add_argument("--def", dest="defn",
                     default=os.path.join(HERE, "..", "etc", "models", "motionrnn-mim.ini"))
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--conv", default="auto",
+                    help="radnow's CPU convolutions: auto (oneDNN direct), winograd, im2col")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--torch-one", nargs=2, metavar=("MODE", "B"))
@@ -114,7 +119,7 @@ def main():
     for rnd in range(a.rounds):
         for mode, B in CASES:
             c = run([a.c, "-d", a.defn, "-t", str(a.threads), "-r", str(a.reps), "-b", str(B),
-                     mode])
+                     "-c", a.conv, mode])
             t = run([sys.executable, os.path.abspath(__file__), "--threads", str(a.threads),
                      "--reps", str(a.reps), "--torch-one", mode, str(B)])
             res.setdefault((mode, B), []).append((c, t))

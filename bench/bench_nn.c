@@ -1,14 +1,16 @@
 /* bench_nn.c - speed of radnow's neural-network layers on the CPU.
  *
  *   bench/bench_nn [--threads N] [--conv dnnl|im2col|winograd] [--gemm dnnl|openblas] [--reps R]
- *                  [--case NAME] [--no-sgemm] [--cpu-time]
+ *                  [--case NAME] [--hold] [--no-sgemm] [--cpu-time]
  *
  * Prints one line per case: name, threads, median milliseconds of the forward
  * and of the backward pass (input, weight and bias gradients) over R runs
  * after a warm-up, and GFLOP/s; first the sgemm rate (OpenBLAS cblas_sgemm,
  * 2048^3) that the convolutions are compared with. bench/bench_nn.py measures
  * the same cases with PyTorch; it runs both in turn and prints the table
- * of bench/RESULTS.md. */
+ * of bench/RESULTS.md. --hold holds the parameters during the runs
+ * (rn_backend_hold_params), as a recurrent model does over a sequence: the
+ * Winograd convolutions then transform the weights once. */
 #include <radnow/backend.h>
 #include <radnow/layers.h>
 
@@ -89,6 +91,8 @@ static void sgemm_rate(int reps)
   free(c);
 }
 
+static int hold;
+
 static void run(struct rn_backend *be, const struct bcase *k, int reps, int threads)
 {
   double tf[64], tb[64], flops = 0;
@@ -120,6 +124,8 @@ static void run(struct rn_backend *be, const struct bcase *k, int reps, int thre
   }
   y = rn_alloc(be, ny);
   dy = randbuf(be, ny, 1.0f);
+  if (hold) /* as inside a model: the same weights for every step */
+    rn_backend_hold_params(be, 1);
   for (int r = -1; r < reps; r++) {
     double t0 = now();
     if (k->kind == 2)
@@ -137,6 +143,7 @@ static void run(struct rn_backend *be, const struct bcase *k, int reps, int thre
       tb[r] = t2 - t1;
     }
   }
+  rn_backend_hold_params(be, 0);
   if (rn_backend_sync(be)) {
     fprintf(stderr, "bench: %s\n", rn_errmsg());
     exit(1);
@@ -174,6 +181,8 @@ int main(int argc, char **argv)
       reps = atoi(argv[++i]);
     else if (strcmp(argv[i], "--case") == 0 && i + 1 < argc)
       only = argv[++i];
+    else if (strcmp(argv[i], "--hold") == 0)
+      hold = 1;
     else if (strcmp(argv[i], "--no-sgemm") == 0)
       sgemm = 0;
     else if (strcmp(argv[i], "--cpu-time") == 0)
@@ -188,7 +197,7 @@ int main(int argc, char **argv)
                                                     : RN_CONV_DNNL;
     } else {
       fprintf(stderr, "usage: bench_nn [--threads N] [--conv dnnl|im2col|winograd] [--gemm dnnl|openblas] "
-                      "[--reps R] [--case NAME] [--no-sgemm] [--cpu-time]\n");
+                      "[--reps R] [--case NAME] [--hold] [--no-sgemm] [--cpu-time]\n");
       return 1;
     }
   }

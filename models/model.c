@@ -348,6 +348,8 @@ enum rn_status rn_model_forward(struct rn_model *m, const float *frames, const f
   for (long i = 0; i < (long)B * K; i++)
     m->mask[i] = mask ? mask[i] : 1.0f;
   m->B = B;
+  /* the weights stay as they are until the end of the backward pass */
+  rn_backend_hold_params(m->be, 1);
   m->zero = rn_arena_zeros(m->act, zero_size(m, B));
   m->frames = patch_in(m, frames, B, T);
   m->preds = net_act(m, n);
@@ -514,6 +516,7 @@ enum rn_status rn_model_backward(struct rn_model *m)
     }
     cur = nxt;
   }
+  rn_backend_hold_params(m->be, 0);
   return finish(m, "backward");
 }
 
@@ -533,6 +536,7 @@ enum rn_status rn_model_predict(struct rn_model *m, float *pred, const float *fr
     return RN_ENOMEM;
   rn_arena_reset(m->act);
   rn_arena_reset(m->tmp);
+  rn_backend_hold_params(m->be, 1);
   m->zero = rn_arena_zeros(m->act, zero_size(m, B));
   fr = patch_in(m, frames, B, Tin);
   alloc_states(m, &rec[0], B);
@@ -547,6 +551,7 @@ enum rn_status rn_model_predict(struct rn_model *m, float *pred, const float *fr
       patch_out(m, pred, cur->pred, B, 1, Tout, t - (Tin - 1));
   }
   free(rec);
+  rn_backend_hold_params(m->be, 0);
   return finish(m, "predict");
 }
 

@@ -22,6 +22,8 @@
  *   tile_overlap = 8   pixels shared by neighbouring tiles
  *   threads = 0        CPU threads (0: OpenMP's default); they apply to this
  *                      predictor alone, the others keep the process's setting
+ *   conv = winograd    CPU convolutions: winograd, onednn (= auto) or im2col
+ *                      (backend.h; Winograd is faster, within ~1e-5 relative)
  * inputs is the model's input_length, leads at most its output_length
  * [all of them], step_minutes that of the training archive.
  * Relative file names are looked up as given, then in $RADNOW_MODELS, the
@@ -220,6 +222,14 @@ static enum rn_status neural_create(struct rn_predictor *p, const struct rn_conf
   }
   if (cfg && (st = rn_config_bool(cfg, p->section, "use_ema", 1, &use_ema)))
     goto done;
+  /* CPU convolutions: Winograd unless configured otherwise (backend.h) */
+  v = cfg ? rn_config_string(cfg, p->section, "conv", "winograd") : "winograd";
+  if (rn_conv_kind_parse(v) < 0) {
+    st = rn_error(RN_EUSAGE, "config: %s: [%s] conv = '%s': expected winograd, onednn, im2col "
+                  "or auto", cfg_file(cfg), p->section, v);
+    goto done;
+  }
+  bo.conv = (enum rn_conv_kind)rn_conv_kind_parse(v);
 
   /* The network, once per process. */
   if (p->device == RN_DEVICE_CUDA)

@@ -186,6 +186,7 @@ static enum rn_status setup(struct trainer *tr, const char *resume,
 
   bo.device = o->device;
   bo.threads = o->threads;
+  bo.conv = (enum rn_conv_kind)o->conv;
   if ((st = rn_backend_open(&tr->be, &bo)))
     return st;
   if ((st = rn_model_create(&tr->m, &tr->mc, tr->be)))

@@ -100,7 +100,7 @@ static enum rn_status check_keys(const struct rn_config *cfg, struct rn_train_op
   static const char *const data[] = {"archive", "valid_archive", "flip", "rotate", "min_echo",
                                      "min_echo_dbz", "min_echo_tries", NULL};
   static const char *const train[] = {
-      "seed",      "init",       "iterations", "batch",        "device",   "threads",     "lr",
+      "seed",      "init",       "iterations", "batch",        "device",   "threads",     "conv", "lr",
       "lr_schedule", "lr_step_size", "lr_gamma", "lr_min",   "lr_total",    "warmup",
       "warmup_start", "beta1",   "beta2",        "eps",      "weight_decay", "decoupled",
       "clip",      "ema",        "eta_start",    "eta_step", "eta_min",     "reverse_input",
@@ -193,6 +193,10 @@ enum rn_status rn_train_options_load(struct rn_train_options *o, const struct rn
       (st = get_string(cfg, "train", "device", o->device, sizeof o->device)) ||
       (st = get_int(cfg, "train", "threads", 0, 0, 1024, &o->threads)))
     return st;
+  v = rn_config_string(cfg, "train", "conv", "auto");
+  if ((o->conv = rn_conv_kind_parse(v)) < 0)
+    return rn_error(RN_EUSAGE, "config: [train] conv = '%s': expected auto, onednn, winograd or "
+                    "im2col", v);
   if ((st = get_double(cfg, "train", "lr", 1e-3, 0, 10, &o->lr.base)))
     return st;
   v = rn_config_string(cfg, "train", "lr_schedule", "constant");

@@ -46,6 +46,7 @@ enum rn_status rn_adam_step(struct rn_adam *a, struct rn_params *p, float lr)
   s.decoupled = a->decoupled;
   s.step_size = (float)(lr / bc1);
   s.bc2_sqrt = (float)sqrt(bc2);
+  rn_backend_params_changed(be);
   if (!be->err)
     be->ops->adam(be, p->data, p->grad, p->m, p->v, (long)p->total, &s);
   return rn_backend_status(be) ? rn_backend_sync(be) : RN_OK;
@@ -75,6 +76,7 @@ void rn_params_swap_ema(struct rn_params *p)
   float *t;
   if (!p->ema)
     return;
+  rn_backend_params_changed(p->be);
   t = p->data;
   p->data = p->ema;
   p->ema = t;

@@ -5,7 +5,17 @@
 #include "cpu.h"
 #include "../nnmath.h"
 
-#define CHUNK 16384
+#define CHUNK 4096
+
+/* The transcendental maps (sigmoid, tanh, exp) cost tens of cycles per
+ * element: worth two threads from a few thousand elements on, where a sum
+ * or a product is not. */
+#define OMP_MIN_TRANSC 4096
+
+static int transcendental(enum rn_unary op)
+{
+  return op == RN_UN_SIGMOID || op == RN_UN_TANH || op == RN_UN_EXP;
+}
 
 static long ntasks(struct rn_slice s, long *nch)
 {
@@ -31,8 +41,9 @@ void rn_cpu_unary(struct rn_backend *be, enum rn_unary op, float alpha, float be
                   struct rn_slice out, struct rn_slice a)
 {
   long nch, nt = ntasks(out, &nch);
+  const long min = transcendental(op) ? OMP_MIN_TRANSC : RN_OMP_MIN;
   (void)be;
-#pragma omp parallel for if ((long)out.rows * out.cols > RN_OMP_MIN) schedule(static)
+#pragma omp parallel for if ((long)out.rows * out.cols > min) schedule(static)
   for (long t = 0; t < nt; t++) {
     long r = t / nch, c0 = (t % nch) * CHUNK;
     long n = out.cols - c0 < CHUNK ? out.cols - c0 : CHUNK;

@@ -39,12 +39,30 @@
 #define KMAX 7
 #define NCACHE 96
 
+/* a row or column of a transform matrix: its non-zero entries */
+struct sparse {
+  int cnt;
+  int idx[NMAX];
+  float v[NMAX];
+};
+
 struct wg_mats {
   int m, k, n;
   float AT[NMAX * NMAX]; /* m x n */
   float BT[NMAX * NMAX]; /* n x n */
   float GG[NMAX * NMAX * KMAX * KMAX]; /* kron(G, G): n*n x k*k */
+  struct sparse BTrow[NMAX], BTcol[NMAX], ATrow[NMAX], ATcol[NMAX];
 };
+
+static void sparse_of(struct sparse *sp, const float *a, int len, int step)
+{
+  sp->cnt = 0;
+  for (int i = 0; i < len; i++)
+    if (a[i * step] != 0.0f) {
+      sp->idx[sp->cnt] = i;
+      sp->v[sp->cnt++] = a[i * step];
+    }
+}
 
 struct wg_entry {
   const float *w;
@@ -144,6 +162,13 @@ static void make_mats(struct wg_mats *w, int k)
       for (int p = 0; p < k; p++)
         for (int q = 0; q < k; q++)
           w->GG[(a * n + b) * k * k + p * k + q] = (float)(G[a * k + p] * G[b * k + q]);
+  for (int i = 0; i < n; i++) {
+    sparse_of(&w->BTrow[i], w->BT + i * n, n, 1);
+    sparse_of(&w->BTcol[i], w->BT + i, n, n);
+    sparse_of(&w->ATcol[i], w->AT + i, m, n);
+  }
+  for (int i = 0; i < m; i++)
+    sparse_of(&w->ATrow[i], w->AT + i * n, n, 1);
 }
 
 static struct rn_winograd *state(struct rn_backend *be)
@@ -336,10 +361,12 @@ static void crop_planes(float *dst, const float *src, int BC, int H, int W, int 
     }
 }
 
-/* The transforms work on blocks of JB tiles of one channel at a time, with
- * the tile index innermost, so that every step is a vectorised axpy over
- * the block (the compiler makes one version per vector width). */
-#define JB 64
+/* The transforms work on blocks of JB = 16 tiles of one channel at a time,
+ * the tile index innermost: every step is a sum of a few 16-float vectors
+ * (one AVX-512 register; the compiler makes one version per vector width,
+ * and splits the vectors where they are narrower). */
+#define JB 16
+typedef float v16 __attribute__((vector_size(64)));
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #define VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -347,43 +374,54 @@ static void crop_planes(float *dst, const float *src, int BC, int H, int W, int 
 #define VECTOR_CLONES
 #endif
 
-/* offset of tile t0 + j in its image's channel-0 plane of H x W (tile origin
- * every m points) */
-static void positions(const struct tiling *t, int *off, long t0, int nj, int H, int W)
+/* the first nj floats of p, zeros after */
+static inline __attribute__((always_inline)) v16 load16(const float *p, int nj)
 {
-  const long per_img = (long)t->th * t->tw;
-  for (int j = 0; j < nj; j++) {
-    const long tile = t0 + j;
-    const int r = (int)(tile % per_img), b = (int)(tile / per_img);
-    (void)b;
-    off[j] = ((r / t->tw) * t->m) * W + (r % t->tw) * t->m;
-    (void)H;
-  }
+  v16 v = {0};
+  if (nj == JB)
+    memcpy(&v, p, sizeof v); /* one vector load */
+  else
+    memcpy(&v, p, sizeof(float) * (size_t)nj);
+  return v;
 }
 
-/* dst[0..n) += a * src[0..n) */
-static inline void axpy(float *restrict dst, float a, const float *restrict src, int n)
+/* dst[j] = init + sum over the entries q of sp of sp.v[q] * src[sp.idx[q] *
+ * stride + j], j < nj <= 16, summed in a register. */
+static inline __attribute__((always_inline)) void lincomb(float *restrict dst, const struct sparse *sp, const float *restrict src,
+                           long stride, int nj, float init)
 {
-#pragma omp simd
-  for (int j = 0; j < n; j++)
-    dst[j] += a * src[j];
+  v16 acc = {0};
+  acc += init;
+  for (int q = 0; q < sp->cnt; q++)
+    acc += sp->v[q] * load16(src + sp->idx[q] * stride, nj);
+  if (nj == JB)
+    memcpy(dst, &acc, sizeof acc);
+  else
+    memcpy(dst, &acc, sizeof(float) * (size_t)nj);
 }
 
-/* For a block, the image of each tile: the blocks of a chunk can span two
- * images, so the per-tile plane is plane(b) + off[j]. */
+/* A block of tiles: where each starts, as an offset from channel 0 of image
+ * 0 of the padded planes (image b adds b * channels * plane), for inputs and
+ * for outputs. Made once per chunk; int offsets let the compiler use vector
+ * gathers (the planes are checked to fit). */
 struct block {
   int nj;
-  int off[JB]; /* offset within the image plane */
-  int b[JB];   /* image */
+  int in[JB], out[JB];
 };
 
-static void block_of(const struct tiling *t, struct block *k, long t0, int nj, int W)
+static void blocks_of(const struct tiling *t, struct block *k, long t0, long tc)
 {
   const long per_img = (long)t->th * t->tw;
-  k->nj = nj;
-  positions(t, k->off, t0, nj, 0, W);
-  for (int j = 0; j < nj; j++)
-    k->b[j] = (int)((t0 + j) / per_img);
+  const long in_img = (long)t->C * t->IH * t->IW, out_img = (long)t->O * t->YH * t->YW;
+  for (long j0 = 0; j0 < tc; j0 += JB, k++) {
+    k->nj = (int)(tc - j0 < JB ? tc - j0 : JB);
+    for (int j = 0; j < k->nj; j++) {
+      const long tile = t0 + j0 + j, b = tile / per_img;
+      const int r = (int)(tile % per_img), y = (r / t->tw) * t->m, x = (r % t->tw) * t->m;
+      k->in[j] = (int)(b * in_img + (long)y * t->IW + x);
+      k->out[j] = (int)(b * out_img + (long)y * t->YW + x);
+    }
+  }
 }
 
 /* V[c][xi][j0 + j] = (B^T d B)[xi] for the tiles of channel c (a chunk's
@@ -395,45 +433,34 @@ static void input_block(const struct wg_mats *w, const struct tiling *t, const s
                         float *V, const float *xp, int c, long tc, long j0)
 {
   const int n = t->n, nj = k->nj;
-  const long plane = (long)t->IH * t->IW;
+  const int S = (nj + 15) & ~15; /* row stride of the local blocks: nj rounded up to the vector width */
   float d[NMAX * NMAX * JB], u[NMAX * NMAX * JB];
   for (int a = 0; a < n; a++)
     for (int e = 0; e < n; e++) {
-      float *row = d + (a * n + e) * JB;
-      const int ae = a * t->IW + e;
+      float *row = d + (a * n + e) * S;
+      const float *src = xp + (long)c * t->IH * t->IW + a * t->IW + e;
       for (int j = 0; j < nj; j++)
-        row[j] = xp[((long)k->b[j] * t->C + c) * plane + k->off[j] + ae];
+        row[j] = src[k->in[j]];
+      for (int j = nj; j < S; j++)
+        row[j] = 0.0f;
     }
-  memset(u, 0, sizeof(float) * n * n * JB);
   for (int i = 0; i < n; i++) /* u[i][e] = sum_a BT[i][a] d[a][e] */
-    for (int a = 0; a < n; a++) {
-      const float q = w->BT[i * n + a];
-      if (q != 0.0f)
-        axpy(u + i * n * JB, q, d + a * n * JB, n * JB);
-    }
+    for (int e = 0; e < n; e++)
+      lincomb(u + (i * n + e) * S, &w->BTrow[i], d + e * S, (long)n * S, S, 0.0f);
   float *out = V + (long)c * n * n * tc + j0;
   for (int i = 0; i < n; i++) /* V[i][e] = sum_a u[i][a] BT[e][a] */
-    for (int e = 0; e < n; e++) {
-      float *o = out + (long)(i * n + e) * tc;
-      memset(o, 0, sizeof(float) * nj);
-      for (int a = 0; a < n; a++) {
-        const float q = w->BT[e * n + a];
-        if (q != 0.0f)
-          axpy(o, q, u + (i * n + a) * JB, nj);
-      }
-    }
+    for (int e = 0; e < n; e++)
+      lincomb(out + (long)(i * n + e) * tc, &w->BTrow[e], u + i * n * S, S, nj, 0.0f);
 }
 
 static void input_transform(const struct wg_mats *w, const struct tiling *t, float *V,
-                            const float *xp, long t0, long tc)
+                            const float *xp, const struct block *k, long tc)
 {
+  const int nb = (int)((tc + JB - 1) / JB);
 #pragma omp parallel for collapse(2) schedule(static) if (t->C * tc > 64)
   for (int c = 0; c < t->C; c++)
-    for (long j0 = 0; j0 < tc; j0 += JB) {
-      struct block k;
-      block_of(t, &k, t0 + j0, (int)(tc - j0 < JB ? tc - j0 : JB), t->IW);
-      input_block(w, t, &k, V, xp, c, tc, j0);
-    }
+    for (int i = 0; i < nb; i++)
+      input_block(w, t, &k[i], V, xp, c, tc, (long)i * JB);
 }
 
 /* dxp += B dV B^T of the tiles of channel c, overlap-added into the padded
@@ -444,44 +471,33 @@ static void input_adjoint_block(const struct wg_mats *w, const struct tiling *t,
                                 long j0)
 {
   const int n = t->n, nj = k->nj;
-  const long plane = (long)t->IH * t->IW;
+  const int S = (nj + 15) & ~15; /* row stride of the local blocks: nj rounded up to the vector width */
   float u[NMAX * NMAX * JB], d[NMAX * NMAX * JB];
   const float *in = dV + (long)c * n * n * tc + j0;
-  memset(u, 0, sizeof(float) * n * n * JB);
   for (int i = 0; i < n; i++) /* u[i][a] = sum_e dV[i][e] BT[e][a] */
+    for (int a = 0; a < n; a++)
+      lincomb(u + (i * n + a) * S, &w->BTcol[a], in + (long)i * n * tc, tc, nj, 0.0f);
+  for (int a = 0; a < n; a++) /* d[a][e] = sum_i BT[i][a] u[i][e] */
     for (int e = 0; e < n; e++)
-      for (int a = 0; a < n; a++) {
-        const float q = w->BT[e * n + a];
-        if (q != 0.0f)
-          axpy(u + (i * n + a) * JB, q, in + (long)(i * n + e) * tc, nj);
-      }
-  memset(d, 0, sizeof(float) * n * n * JB);
-  for (int i = 0; i < n; i++) /* d[a][e] = sum_i BT[i][a] u[i][e] */
-    for (int a = 0; a < n; a++) {
-      const float q = w->BT[i * n + a];
-      if (q != 0.0f)
-        axpy(d + a * n * JB, q, u + i * n * JB, n * JB);
-    }
+      lincomb(d + (a * n + e) * S, &w->BTcol[a], u + e * S, (long)n * S, nj, 0.0f);
   /* tiles overlap: one tile after the other (the channel is this thread's) */
   for (int a = 0; a < n; a++)
     for (int e = 0; e < n; e++) {
-      const float *row = d + (a * n + e) * JB;
-      const int ae = a * t->IW + e;
+      const float *row = d + (a * n + e) * S;
+      float *dst = dxp + (long)c * t->IH * t->IW + a * t->IW + e;
       for (int j = 0; j < nj; j++)
-        dxp[((long)k->b[j] * t->C + c) * plane + k->off[j] + ae] += row[j];
+        dst[k->in[j]] += row[j];
     }
 }
 
 static void input_transform_adjoint(const struct wg_mats *w, const struct tiling *t, float *dxp,
-                                    const float *dV, long t0, long tc)
+                                    const float *dV, const struct block *k, long tc)
 {
+  const int nb = (int)((tc + JB - 1) / JB);
 #pragma omp parallel for schedule(static) if (t->C * tc > 64)
   for (int c = 0; c < t->C; c++)
-    for (long j0 = 0; j0 < tc; j0 += JB) {
-      struct block k;
-      block_of(t, &k, t0 + j0, (int)(tc - j0 < JB ? tc - j0 : JB), t->IW);
-      input_adjoint_block(w, t, &k, dxp, dV, c, tc, j0);
-    }
+    for (int i = 0; i < nb; i++)
+      input_adjoint_block(w, t, &k[i], dxp, dV, c, tc, (long)i * JB);
 }
 
 /* yp tile = A^T M A (+ bias) for the tiles of output channel o; yp: padded
@@ -491,47 +507,32 @@ static void output_block(const struct wg_mats *w, const struct tiling *t, const 
                          float *yp, const float *M, float bias, int o, long tc, long j0)
 {
   const int n = t->n, m = t->m, nj = k->nj;
-  const long plane = (long)t->YH * t->YW;
+  const int S = (nj + 15) & ~15; /* row stride of the local blocks: nj rounded up to the vector width */
   float u[NMAX * NMAX * JB], y[NMAX * NMAX * JB];
   const float *in = M + (long)o * n * n * tc + j0;
-  memset(u, 0, sizeof(float) * m * n * JB);
-  for (int i = 0; i < n; i++) /* u[r][e] = sum_i AT[r][i] M[i][e] */
+  for (int r = 0; r < m; r++) /* u[r][e] = sum_i AT[r][i] M[i][e] */
     for (int e = 0; e < n; e++)
-      for (int r = 0; r < m; r++) {
-        const float q = w->AT[r * n + i];
-        if (q != 0.0f)
-          axpy(u + (r * n + e) * JB, q, in + (long)(i * n + e) * tc, nj);
-      }
-  for (int r = 0; r < m; r++) /* y[r][c] = sum_e u[r][e] AT[c][e] */
-    for (int c = 0; c < m; c++) {
-      float *yy = y + (r * m + c) * JB;
-      for (int j = 0; j < nj; j++)
-        yy[j] = bias;
-      for (int e = 0; e < n; e++) {
-        const float q = w->AT[c * n + e];
-        if (q != 0.0f)
-          axpy(yy, q, u + (r * n + e) * JB, nj);
-      }
-    }
+      lincomb(u + (r * n + e) * S, &w->ATrow[r], in + e * tc, (long)n * tc, nj, 0.0f);
+  for (int r = 0; r < m; r++) /* y[r][c] = bias + sum_e u[r][e] AT[c][e] */
+    for (int c = 0; c < m; c++)
+      lincomb(y + (r * m + c) * S, &w->ATrow[c], u + r * n * S, S, nj, bias);
   for (int r = 0; r < m; r++)
     for (int c = 0; c < m; c++) {
-      const float *row = y + (r * m + c) * JB;
-      const int rc = r * t->YW + c;
+      const float *row = y + (r * m + c) * S;
+      float *dst = yp + (long)o * t->YH * t->YW + r * t->YW + c;
       for (int j = 0; j < nj; j++)
-        yp[((long)k->b[j] * t->O + o) * plane + k->off[j] + rc] = row[j];
+        dst[k->out[j]] = row[j];
     }
 }
 
 static void output_transform(const struct wg_mats *w, const struct tiling *t, float *yp,
-                             const float *M, const float *bias, long t0, long tc)
+                             const float *M, const float *bias, const struct block *k, long tc)
 {
+  const int nb = (int)((tc + JB - 1) / JB);
 #pragma omp parallel for collapse(2) schedule(static) if (t->O * tc > 64)
   for (int o = 0; o < t->O; o++)
-    for (long j0 = 0; j0 < tc; j0 += JB) {
-      struct block k;
-      block_of(t, &k, t0 + j0, (int)(tc - j0 < JB ? tc - j0 : JB), t->YW);
-      output_block(w, t, &k, yp, M, bias ? bias[o] : 0.0f, o, tc, j0);
-    }
+    for (int i = 0; i < nb; i++)
+      output_block(w, t, &k[i], yp, M, bias ? bias[o] : 0.0f, o, tc, (long)i * JB);
 }
 
 /* dM[o][xi][j] = (A dY A^T)[xi] for the tiles of output channel o; dyp:
@@ -542,45 +543,34 @@ static void output_adjoint_block(const struct wg_mats *w, const struct tiling *t
                                  long tc, long j0)
 {
   const int n = t->n, m = t->m, nj = k->nj;
-  const long plane = (long)t->YH * t->YW;
+  const int S = (nj + 15) & ~15; /* row stride of the local blocks: nj rounded up to the vector width */
   float dy[NMAX * NMAX * JB], u[NMAX * NMAX * JB];
   for (int r = 0; r < m; r++)
     for (int c = 0; c < m; c++) {
-      float *row = dy + (r * m + c) * JB;
-      const int rc = r * t->YW + c;
+      float *row = dy + (r * m + c) * S;
+      const float *src = dyp + (long)o * t->YH * t->YW + r * t->YW + c;
       for (int j = 0; j < nj; j++)
-        row[j] = dyp[((long)k->b[j] * t->O + o) * plane + k->off[j] + rc];
+        row[j] = src[k->out[j]];
+      for (int j = nj; j < S; j++)
+        row[j] = 0.0f;
     }
-  memset(u, 0, sizeof(float) * n * m * JB);
-  for (int r = 0; r < m; r++) /* u[i][c] = sum_r AT[r][i] dy[r][c] */
-    for (int i = 0; i < n; i++) {
-      const float q = w->AT[r * n + i];
-      if (q != 0.0f)
-        axpy(u + i * m * JB, q, dy + r * m * JB, m * JB);
-    }
+  for (int i = 0; i < n; i++) /* u[i][c] = sum_r AT[r][i] dy[r][c] */
+    for (int c = 0; c < m; c++)
+      lincomb(u + (i * m + c) * S, &w->ATcol[i], dy + c * S, (long)m * S, S, 0.0f);
   float *out = dM + (long)o * n * n * tc + j0;
   for (int i = 0; i < n; i++) /* dM[i][e] = sum_c u[i][c] AT[c][e] */
-    for (int e = 0; e < n; e++) {
-      float *d = out + (long)(i * n + e) * tc;
-      memset(d, 0, sizeof(float) * nj);
-      for (int c = 0; c < m; c++) {
-        const float q = w->AT[c * n + e];
-        if (q != 0.0f)
-          axpy(d, q, u + (i * m + c) * JB, nj);
-      }
-    }
+    for (int e = 0; e < n; e++)
+      lincomb(out + (long)(i * n + e) * tc, &w->ATcol[e], u + i * m * S, S, nj, 0.0f);
 }
 
 static void output_transform_adjoint(const struct wg_mats *w, const struct tiling *t, float *dM,
-                                     const float *dyp, long t0, long tc)
+                                     const float *dyp, const struct block *k, long tc)
 {
+  const int nb = (int)((tc + JB - 1) / JB);
 #pragma omp parallel for collapse(2) schedule(static) if (t->O * tc > 64)
   for (int o = 0; o < t->O; o++)
-    for (long j0 = 0; j0 < tc; j0 += JB) {
-      struct block k;
-      block_of(t, &k, t0 + j0, (int)(tc - j0 < JB ? tc - j0 : JB), t->YW);
-      output_adjoint_block(w, t, &k, dM, dyp, o, tc, j0);
-    }
+    for (int i = 0; i < nb; i++)
+      output_adjoint_block(w, t, &k[i], dM, dyp, o, tc, (long)i * JB);
 }
 
 /* ---- the passes ---- */
@@ -595,6 +585,10 @@ static int setup(struct rn_backend *be, const struct rn_conv *s, struct rn_winog
   *w = mats(*st, s->KH);
   *t = tiling_of(s, *w);
   *tc = chunk_of(t);
+  /* tile offsets are int */
+  if ((double)t->B * t->C * t->IH * t->IW >= 2147483647.0 ||
+      (double)t->B * t->O * t->YH * t->YW >= 2147483647.0)
+    return -1;
   return 1;
 }
 
@@ -615,6 +609,7 @@ int rn_cpu_winograd_forward(struct rn_backend *be, const struct rn_conv *s, floa
   const struct wg_mats *w;
   struct tiling t;
   long tc;
+  struct block blk[256 / JB];
   int r = setup(be, s, &st, &w, &t, &tc);
   if (r <= 0)
     return r < 0 ? -1 : 0;
@@ -634,12 +629,13 @@ int rn_cpu_winograd_forward(struct rn_backend *be, const struct rn_conv *s, floa
     yp = out;
   for (long t0 = 0; t0 < t.T; t0 += tc) {
     const long n = t.T - t0 < tc ? t.T - t0 : tc;
-    input_transform(w, &t, V, xp, t0, n);
+    blocks_of(&t, blk, t0, n);
+    input_transform(w, &t, V, xp, blk, n);
     XI_PARALLEL
     for (int xi = 0; xi < nn; xi++)
       gemm1(0, 0, t.O, (int)n, t.C, U + (size_t)xi * t.O * t.C, t.C, V + xi * n, nn * (int)n,
             0.0f, M + xi * n, nn * (int)n);
-    output_transform(w, &t, yp, M, bias, t0, n);
+    output_transform(w, &t, yp, M, bias, blk, n);
   }
   if (nY)
     crop_planes(out, yp, t.B * t.O, t.OH, t.OW, t.YH, t.YW, 0, 0, 0);
@@ -653,6 +649,7 @@ int rn_cpu_winograd_backward_data(struct rn_backend *be, const struct rn_conv *s
   const struct wg_mats *w;
   struct tiling t;
   long tc;
+  struct block blk[256 / JB];
   int r = setup(be, s, &st, &w, &t, &tc);
   if (r <= 0)
     return r < 0 ? -1 : 0;
@@ -672,12 +669,13 @@ int rn_cpu_winograd_backward_data(struct rn_backend *be, const struct rn_conv *s
   memset(dxp, 0, sizeof(float) * nX);
   for (long t0 = 0; t0 < t.T; t0 += tc) {
     const long n = t.T - t0 < tc ? t.T - t0 : tc;
-    output_transform_adjoint(w, &t, dM, dy, t0, n);
+    blocks_of(&t, blk, t0, n);
+    output_transform_adjoint(w, &t, dM, dy, blk, n);
     XI_PARALLEL
     for (int xi = 0; xi < nn; xi++)
       gemm1(1, 0, t.C, (int)n, t.O, U + (size_t)xi * t.O * t.C, t.C, dM + xi * n, nn * (int)n,
             0.0f, dV + xi * n, nn * (int)n);
-    input_transform_adjoint(w, &t, dxp, dV, t0, n);
+    input_transform_adjoint(w, &t, dxp, dV, blk, n);
   }
   crop_planes(dinp, dxp, t.B * t.C, t.H, t.W, t.IH, t.IW, t.PH, t.PW, 1);
   return 0;
@@ -690,6 +688,7 @@ int rn_cpu_winograd_backward_weights(struct rn_backend *be, const struct rn_conv
   const struct wg_mats *w;
   struct tiling t;
   long tc;
+  struct block blk[256 / JB];
   int r = setup(be, s, &st, &w, &t, &tc);
   if (r <= 0)
     return r < 0 ? -1 : 0;
@@ -711,9 +710,10 @@ int rn_cpu_winograd_backward_weights(struct rn_backend *be, const struct rn_conv
   }
   for (long t0 = 0; t0 < t.T; t0 += tc) {
     const long n = t.T - t0 < tc ? t.T - t0 : tc;
+    blocks_of(&t, blk, t0, n);
     const float beta = t0 == 0 ? 0.0f : 1.0f;
-    output_transform_adjoint(w, &t, dM, dy, t0, n);
-    input_transform(w, &t, V, xp, t0, n);
+    output_transform_adjoint(w, &t, dM, dy, blk, n);
+    input_transform(w, &t, V, xp, blk, n);
     XI_PARALLEL
     for (int xi = 0; xi < nn; xi++)
       gemm1(0, 1, t.O, t.C, (int)n, dM + xi * n, nn * (int)n, V + xi * n, nn * (int)n, beta,
