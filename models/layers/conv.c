@@ -248,6 +248,15 @@ static void convt_forward(struct rn_backend *be, const struct rn_conv *t, float 
   const long Lin = (long)NR * OW, Lout = (long)t->OD * t->OH * t->OW;
   const long R = (long)t->O * t->KD * t->KH * t->KW; /* rows of col: taps of the output */
   int nb, nr;
+  /* the backend's pass: the input gradient of p, added to the bias */
+  if (op->conv_backward_data) {
+    if (bias)
+      op->bias_fill(be, out, bias, t->B, t->O, Lout);
+    else
+      op->fill(be, out, (long)t->B * t->O * Lout, 0.0f);
+    if (op->conv_backward_data(be, &p, out, inp, w) == 0)
+      return;
+  }
   plan(t->B, NR, OW, R, t->C, 0, &nb, &nr);
   float *col = rn_be_work(be, nb > 1 ? (size_t)(R + t->C) * nb * Lin : (size_t)R * nr * OW);
   if (!col)
@@ -289,6 +298,23 @@ static void convt_backward(struct rn_backend *be, const struct rn_conv *t, float
   int nb, nr;
   if (dbias)
     op->bias_backward(be, dbias, dout, t->B, t->O, Lout);
+  /* the backend's passes: dw is p's weight gradient (p's output gradient
+   * is x), dx is p's forward of dout, added to dx through a buffer */
+  if (dw && op->conv_backward_weights && op->conv_backward_weights(be, &p, dw, inp, dout) == 0)
+    dw = NULL;
+  if (dinp && op->conv_forward) {
+    const long n = (long)t->B * t->C * Lin;
+    float *tmp = (float *)op->alloc(be, (size_t)n * sizeof(float));
+    if (!tmp) {
+      rn_be_fail(be, RN_ENOMEM, "rn_conv_backward: out of memory for %ld floats", n);
+      return;
+    }
+    if (op->conv_forward(be, &p, tmp, dout, w, NULL) == 0) {
+      op->unary(be, RN_UN_AXPY, 1.0f, 0.0f, rn_flat(dinp, n), rn_flat(tmp, n));
+      dinp = NULL;
+    }
+    op->free(be, tmp);
+  }
   if (!dinp && !dw)
     return;
   plan(t->B, NR, OW, R, t->C, 0, &nb, &nr);

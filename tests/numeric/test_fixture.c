@@ -59,6 +59,7 @@ int main(int argc, char **argv)
 #ifdef RN_HAVE_DNNL
       {RN_CONV_IM2COL, RN_GEMM_DNNL, def},     {RN_CONV_IM2COL, RN_GEMM_DNNL, 3000},
       {RN_CONV_IM2COL, RN_GEMM_DNNL, 1},       {RN_CONV_DNNL, RN_GEMM_DNNL, def},
+      {RN_CONV_WINOGRAD, RN_GEMM_DNNL, def},
 #endif
   };
   if (argc != 2) {

@@ -3,6 +3,8 @@
  * input gradient and weight gradient, on kernels 3, 5 and 7, with and
  * without padding, odd sizes (partial tiles), batch > 1, images that span
  * chunks; the gradients are added to what is there, as the layers promise.
+ * (Weight gradients of fewer than 64 tiles go to oneDNN: most cases here
+ * have more.)
  *
  * Bound: |got - want| <= 5e-5 max|want| + 1e-4 |want| per tensor. The
  * transforms lose one to two decimal digits against the direct convolution
@@ -115,12 +117,12 @@ int main(void)
 {
   one_case(1, 64, 16, 16, 256, 5, 2); /* the recurrent models' gate convolution */
   one_case(2, 16, 16, 16, 64, 5, 2);
-  one_case(3, 8, 13, 11, 32, 5, 2);   /* partial tiles */
-  one_case(2, 16, 9, 10, 16, 5, 0);   /* no padding */
+  one_case(6, 8, 13, 11, 32, 5, 2);   /* partial tiles */
+  one_case(4, 16, 19, 18, 16, 5, 0);  /* no padding */
   one_case(1, 16, 12, 12, 24, 5, 4);  /* padding k - 1 */
-  one_case(2, 16, 15, 17, 32, 3, 1);
+  one_case(4, 16, 15, 17, 32, 3, 1);
   one_case(1, 32, 8, 8, 16, 3, 0);
-  one_case(2, 8, 11, 9, 40, 7, 3);
+  one_case(3, 8, 11, 9, 40, 7, 3);
   one_case(5, 24, 20, 20, 48, 5, 2);  /* several chunks, blocks across images */
   TEST_DONE();
 }

@@ -35,6 +35,10 @@
 
 #include "cpu.h"
 
+/* The 16-float vectors below are passed between inlined helpers only; the
+ * warning about their calling convention without AVX-512 does not apply. */
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 #define NMAX 8
 #define KMAX 7
 #define NCACHE 96
@@ -692,6 +696,10 @@ int rn_cpu_winograd_backward_weights(struct rn_backend *be, const struct rn_conv
   int r = setup(be, s, &st, &w, &t, &tc);
   if (r <= 0)
     return r < 0 ? -1 : 0;
+  /* the final G^T dU G costs as much as 64 tiles' products: fewer tiles go
+   * to the direct convolution */
+  if (t.T < 64)
+    return -1;
   const int nn = w->n * w->n, kk = w->k * w->k;
   const size_t nU = (size_t)nn * t.O * t.C, nV = (size_t)nn * t.C * tc, nM = (size_t)nn * t.O * tc;
   const size_t nX = input_planes(&t), nY = output_planes(&t);
