@@ -8,7 +8,10 @@ Runs the C benchmark (bench/bench_nn.c) and the same cases in PyTorch
 `rounds` times; each measurement is the median of `reps` runs after a
 warm-up, and the table reports the median over the rounds. The backward pass
 computes the input, weight and bias gradients in both. Prints the Markdown
-table of bench/RESULTS.md.
+table of bench/RESULTS.md: radnow's default convolutions (oneDNN's direct
+primitives) against PyTorch, then every variant: Winograd per call (the
+weights transformed in every call) and with the weights held (transformed
+once, as inside a model's forward pass), im2col + sgemm.
 """
 import argparse
 import os
@@ -88,7 +91,9 @@ def torch_case(case, threads, reps):
 
 # radnow's CPU variants: the default (oneDNN's direct convolutions), and
 # im2col + sgemm with each sgemm
-VARIANTS = [("default", []), ("im2col+oneDNN sgemm", ["--conv", "im2col", "--gemm", "dnnl"]),
+VARIANTS = [("default", []), ("Winograd", ["--conv", "winograd"]),
+            ("Winograd, weights held", ["--conv", "winograd", "--hold"]),
+            ("im2col+oneDNN sgemm", ["--conv", "im2col", "--gemm", "dnnl"]),
             ("im2col+OpenBLAS", ["--conv", "im2col", "--gemm", "openblas"])]
 
 
