@@ -3,7 +3,7 @@
 the same run.
 
     /usr/bin/python3 bench/bench_models.py [--c bench/bench_models] [--threads 2]
-                                           [--conv auto|winograd] [--rounds 3] [--reps 3]
+                                           [--conv auto,winograd] [--rounds 3] [--reps 3]
                                            [--def etc/models/motionrnn-mim.ini]
 
 The model is the papers' MotionRNN-MIM (64x64 frames, patch 4, 4 layers x
@@ -103,7 +103,9 @@ def main():
                     default=os.path.join(HERE, "..", "etc", "models", "motionrnn-mim.ini"))
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--conv", default="auto",
-                    help="radnow's CPU convolutions: auto (oneDNN direct), winograd, im2col")
+                    help="radnow's CPU convolutions, one or several (comma-separated, each "
+                         "measured in every round beside the same PyTorch run): auto (oneDNN "
+                         "direct), winograd, im2col")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--torch-one", nargs=2, metavar=("MODE", "B"))
@@ -115,37 +117,44 @@ def main():
                                                                        time.gmtime()),
                                        a.threads, platform.processor() or platform.machine()))
     print("# load average before: %s" % load())
+    convs = a.conv.split(",")
     res = {}
     for rnd in range(a.rounds):
         for mode, B in CASES:
-            c = run([a.c, "-d", a.defn, "-t", str(a.threads), "-r", str(a.reps), "-b", str(B),
-                     "-c", a.conv, mode])
+            cs = {}
+            for conv in convs:
+                cs[conv] = run([a.c, "-d", a.defn, "-t", str(a.threads), "-r", str(a.reps), "-b",
+                                str(B), "-c", conv, mode])
             t = run([sys.executable, os.path.abspath(__file__), "--threads", str(a.threads),
                      "--reps", str(a.reps), "--torch-one", mode, str(B)])
-            res.setdefault((mode, B), []).append((c, t))
-            print("# round %d %s B=%d: radnow %s s, PyTorch %s s (load %s)" %
-                  (rnd + 1, mode, B, c["median_s"], t["median_s"], load()), flush=True)
+            for conv in convs:
+                res.setdefault((conv, mode, B), []).append((cs[conv], t))
+            print("# round %d %s B=%d: %s, PyTorch %s s (load %s)" %
+                  (rnd + 1, mode, B, ", ".join("radnow (%s) %s s" % (conv, cs[conv]["median_s"])
+                                               for conv in convs),
+                   t["median_s"], load()), flush=True)
     print("# load average after: %s" % load())
-    c0 = res[CASES[0]][0][0]
-    print("# radnow: %s; %s parameters (PyTorch %s); forward %.1f GFLOP per sequence; "
-          "PyTorch %s" % (c0["backend"], c0["params"], res[CASES[0]][0][1]["params"],
-                          float(c0["fwd_gflop"]), res[CASES[0]][0][1]["version"]))
-    print()
-    print("| case | radnow (s) | PyTorch (s) | speed-up | radnow GFLOP/s | radnow memory "
-          "(accounted) | radnow max RSS | PyTorch max RSS |")
-    print("|---|---|---|---|---|---|---|---|")
-    for mode, B in CASES:
-        rows = res[(mode, B)]
-        tc = statistics.median(float(c["median_s"]) for c, _ in rows)
-        tt = statistics.median(float(t["median_s"]) for _, t in rows)
-        c = rows[-1][0]
-        flop = float(c["fwd_gflop"]) * (3 if mode == "train" else 1)
-        mib = lambda kb: "%.0f MiB" % (float(kb) / 1024)
-        print("| %s, batch %d | %.3f | %.3f | %.2fx | %.0f | %.0f MiB | %s | %s |" %
-              ("training step" if mode == "train" else "forward", B, tc, tt, tt / tc,
-               flop / tc, float(c["mem_total"]) / 2**20, mib(c["maxrss_kb"]),
-               mib(max(float(t["maxrss_kb"]) for _, t in rows))))
-
+    for conv in convs:
+        c0 = res[(conv,) + CASES[0]][0][0]
+        print()
+        print("# radnow: %s; %s parameters (PyTorch %s); forward %.1f GFLOP per sequence; "
+              "PyTorch %s" % (c0["backend"], c0["params"], res[(conv,) + CASES[0]][0][1]["params"],
+                              float(c0["fwd_gflop"]), res[(conv,) + CASES[0]][0][1]["version"]))
+        print()
+        print("| case | radnow (s) | PyTorch (s) | speed-up | radnow GFLOP/s | radnow memory "
+              "(accounted) | radnow max RSS | PyTorch max RSS |")
+        print("|---|---|---|---|---|---|---|---|")
+        for mode, B in CASES:
+            rows = res[(conv, mode, B)]
+            tc = statistics.median(float(c["median_s"]) for c, _ in rows)
+            tt = statistics.median(float(t["median_s"]) for _, t in rows)
+            c = rows[-1][0]
+            flop = float(c["fwd_gflop"]) * (3 if mode == "train" else 1)
+            mib = lambda kb: "%.0f MiB" % (float(kb) / 1024)
+            print("| %s, batch %d | %.3f | %.3f | %.2fx | %.0f | %.0f MiB | %s | %s |" %
+                  ("training step" if mode == "train" else "forward", B, tc, tt, tt / tc,
+                   flop / tc, float(c["mem_total"]) / 2**20, mib(c["maxrss_kb"]),
+                   mib(max(float(t["maxrss_kb"]) for _, t in rows))))
 
 if __name__ == "__main__":
     main()

@@ -5,6 +5,18 @@
 #include "cpu.h"
 #include "../nnmath.h"
 
+/* glibc's vector expf and tanhf (libmvec, part of -lm; within 4 ulp): with
+ * these declarations the loops below call them 4, 8 or 16 values at a time
+ * instead of once per value, and the compiler makes one version of the
+ * loops per vector width. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__)
+__attribute__((simd("notinbranch"))) float expf(float);
+__attribute__((simd("notinbranch"))) float tanhf(float);
+#define VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define VECTOR_CLONES
+#endif
+
 #define CHUNK 4096
 
 /* The transcendental maps (sigmoid, tanh, exp) cost tens of cycles per
@@ -23,17 +35,30 @@ static long ntasks(struct rn_slice s, long *nch)
   return (long)s.rows * *nch;
 }
 
+VECTOR_CLONES
 static void un_row(enum rn_unary op, float al, float bt, float *o, const float *a, long n)
 {
   long i;
   switch (op) {
   case RN_UN_AFFINE: for (i = 0; i < n; i++) o[i] = al * a[i] + bt; break;
   case RN_UN_AXPY: for (i = 0; i < n; i++) o[i] += al * a[i]; break;
-  case RN_UN_SIGMOID: for (i = 0; i < n; i++) o[i] = rn_sigmoidf(a[i]); break;
-  case RN_UN_TANH: for (i = 0; i < n; i++) o[i] = tanhf(a[i]); break;
+  case RN_UN_SIGMOID:
+#pragma omp simd
+    for (i = 0; i < n; i++)
+      o[i] = rn_sigmoidf(a[i]);
+    break;
+  case RN_UN_TANH:
+#pragma omp simd
+    for (i = 0; i < n; i++)
+      o[i] = tanhf(a[i]);
+    break;
   case RN_UN_RELU: for (i = 0; i < n; i++) o[i] = rn_reluf(a[i]); break;
   case RN_UN_LEAKY: for (i = 0; i < n; i++) o[i] = rn_leakyf(a[i], al); break;
-  case RN_UN_EXP: for (i = 0; i < n; i++) o[i] = expf(a[i]); break;
+  case RN_UN_EXP:
+#pragma omp simd
+    for (i = 0; i < n; i++)
+      o[i] = expf(a[i]);
+    break;
   }
 }
 
