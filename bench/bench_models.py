@@ -23,6 +23,7 @@ load average before and after is printed: do not record numbers taken on a
 busy machine.
 """
 import argparse
+import re
 import os
 import platform
 import resource
@@ -76,12 +77,8 @@ def torch_one(mode, B, threads, reps):
 
 
 def parse(line):
-    out = {}
-    for tok in line.split():
-        if "=" in tok:
-            k, v = tok.split("=", 1)
-            out[k] = v.strip('"')
-    return out
+    """key=value pairs; a value in double quotes may hold spaces"""
+    return {k: v if v else q for k, q, v in re.findall(r'(\w+)=(?:"([^"]*)"|(\S+))', line)}
 
 
 def run(cmd):

@@ -19,6 +19,7 @@ void rn_train_options_init(struct rn_train_options *o)
   o->iterations = 80000;
   o->batch = 8;
   snprintf(o->device, sizeof o->device, "auto");
+  o->conv = RN_CONV_WINOGRAD;
   o->lr.kind = RN_LR_CONSTANT;
   o->lr.base = 1e-3;
   o->lr.gamma = 0.1;
@@ -193,7 +194,7 @@ enum rn_status rn_train_options_load(struct rn_train_options *o, const struct rn
       (st = get_string(cfg, "train", "device", o->device, sizeof o->device)) ||
       (st = get_int(cfg, "train", "threads", 0, 0, 1024, &o->threads)))
     return st;
-  v = rn_config_string(cfg, "train", "conv", "auto");
+  v = rn_config_string(cfg, "train", "conv", "winograd");
   if ((o->conv = rn_conv_kind_parse(v)) < 0)
     return rn_error(RN_EUSAGE, "config: [train] conv = '%s': expected auto, onednn, winograd or "
                     "im2col", v);

@@ -77,7 +77,7 @@ struct rn_train_options {
   int batch;
   char device[32];
   int threads;                     /* 0: OpenMP's default */
-  int conv;                        /* enum rn_conv_kind: the CPU convolutions */
+  int conv;                        /* enum rn_conv_kind: the CPU convolutions [Winograd] */
   struct rn_lr_schedule lr;
   struct rn_adam adam;             /* betas, eps, weight decay */
   double clip;                     /* global gradient norm; 0 none */

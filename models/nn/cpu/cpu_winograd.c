@@ -13,8 +13,11 @@
  *   dM = A dY A^T,  dV = U^T dM,  dd = B dV B^T (overlap-added),
  *   dU = sum over tiles of dM V^T,  dg = G^T dU G.
  * The price is accuracy: the transforms lose one to two decimal digits of
- * float32 (tests/numeric/test_winograd.c states the bound), so this is an
- * option (RN_CONV_WINOGRAD, `conv = winograd`), not the default.
+ * float32 (about 1e-5 of the largest value; tests/numeric/test_winograd.c
+ * states the bound). So it is a choice of the backend (RN_CONV_WINOGRAD):
+ * the neural predictors take it by default ([predictor.NAME] conv), while
+ * training ([train] conv) and the library default keep oneDNN's direct
+ * convolutions, exact to float32.
  *
  * The matrices come from the interpolation points 0, +-1, +-2, +-1/2 and
  * infinity, built in double at first use. Weights transformed for a forward
