@@ -431,153 +431,120 @@ static void blocks_of(const struct tiling *t, struct block *k, long t0, long tc)
   }
 }
 
-/* V[c][xi][j0 + j] = (B^T d B)[xi] for the tiles of channel c (a chunk's
- * transformed tiles are [C][n*n][tc], so that each channel is one stretch of
- * memory and the products read V[xi] as a [C x tc] matrix with stride
- * n*n*tc; M and the gradients likewise). xp: padded input planes. */
+/* The four transforms are two kinds of block step.
+ *
+ * Into the transformed domain (input: V = B^T d B; output gradient:
+ * dM = A dY A^T): gather a p x p tile of every block tile from a plane
+ * (tile j at plane[off[j] + a * ld + b]) and write
+ *   out[i][e][j] = sum_a sum_b X[i][a] X[e][b] tile[a][b][j],   i, e < n,
+ * as rows of nj floats tc apart; x[i] is row i of X (its non-zero entries,
+ * over p). */
 VECTOR_CLONES
-static void input_block(const struct wg_mats *w, const struct tiling *t, const struct block *k,
-                        float *V, const float *xp, int c, long tc, long j0)
+static void to_domain(const struct sparse *x, int n, int p, const float *plane, int ld,
+                      const int *off, int nj, float *out, long tc)
 {
-  const int n = t->n, nj = k->nj;
-  const int S = (nj + 15) & ~15; /* row stride of the local blocks: nj rounded up to the vector width */
+  const int S = (nj + 15) & ~15; /* row stride of the local blocks: nj rounded up to the vectors */
   float d[NMAX * NMAX * JB], u[NMAX * NMAX * JB];
-  for (int a = 0; a < n; a++)
-    for (int e = 0; e < n; e++) {
-      float *row = d + (a * n + e) * S;
-      const float *src = xp + (long)c * t->IH * t->IW + a * t->IW + e;
+  for (int a = 0; a < p; a++)
+    for (int b = 0; b < p; b++) {
+      float *row = d + (a * p + b) * S;
+      const float *src = plane + a * ld + b;
       for (int j = 0; j < nj; j++)
-        row[j] = src[k->in[j]];
+        row[j] = src[off[j]];
       for (int j = nj; j < S; j++)
         row[j] = 0.0f;
     }
-  for (int i = 0; i < n; i++) /* u[i][e] = sum_a BT[i][a] d[a][e] */
+  for (int i = 0; i < n; i++) /* u[i][b] = sum_a X[i][a] d[a][b] */
+    for (int b = 0; b < p; b++)
+      lincomb(u + (i * p + b) * S, &x[i], d + b * S, (long)p * S, S, 0.0f);
+  for (int i = 0; i < n; i++) /* out[i][e] = sum_b X[e][b] u[i][b] */
     for (int e = 0; e < n; e++)
-      lincomb(u + (i * n + e) * S, &w->BTrow[i], d + e * S, (long)n * S, S, 0.0f);
-  float *out = V + (long)c * n * n * tc + j0;
-  for (int i = 0; i < n; i++) /* V[i][e] = sum_a u[i][a] BT[e][a] */
-    for (int e = 0; e < n; e++)
-      lincomb(out + (long)(i * n + e) * tc, &w->BTrow[e], u + i * n * S, S, nj, 0.0f);
+      lincomb(out + (long)(i * n + e) * tc, &x[e], u + i * p * S, S, nj, 0.0f);
 }
 
+/* Out of the transformed domain (output: Y = A^T M A; input gradient:
+ * dd = B dV B^T): from rows in[i][e][j] (tc apart), i, e < n,
+ *   tile[a][b][j] = init + sum_i sum_e Z[a][i] Z[b][e] in[i][e][j],  a, b < p,
+ * stored (add = 0) or added (add = 1) at plane[off[j] + a * ld + b]; z[a] is
+ * row a of Z (over n). Tiles that overlap must be added one after the
+ * other: the caller gives each thread its own planes. */
+VECTOR_CLONES
+static void from_domain(const struct sparse *z, int n, int p, const float *in, long tc,
+                        float init, float *plane, int ld, const int *off, int nj, int add)
+{
+  const int S = (nj + 15) & ~15;
+  float u[NMAX * NMAX * JB], y[NMAX * NMAX * JB];
+  for (int a = 0; a < p; a++) /* u[a][e] = sum_i Z[a][i] in[i][e] */
+    for (int e = 0; e < n; e++)
+      lincomb(u + (a * n + e) * S, &z[a], in + e * tc, (long)n * tc, nj, 0.0f);
+  for (int a = 0; a < p; a++) /* y[a][b] = init + sum_e Z[b][e] u[a][e] */
+    for (int b = 0; b < p; b++)
+      lincomb(y + (a * p + b) * S, &z[b], u + a * n * S, S, nj, init);
+  for (int a = 0; a < p; a++)
+    for (int b = 0; b < p; b++) {
+      const float *row = y + (a * p + b) * S;
+      float *dst = plane + a * ld + b;
+      if (add)
+        for (int j = 0; j < nj; j++)
+          dst[off[j]] += row[j];
+      else
+        for (int j = 0; j < nj; j++)
+          dst[off[j]] = row[j];
+    }
+}
+
+/* V[c][xi][j] = (B^T d B)[xi] of the chunk's tiles (a chunk's transformed
+ * tiles are [C][n*n][tc], so that each channel is one stretch of memory
+ * and the products read V[xi] as a [C x tc] matrix with stride n*n*tc; M
+ * and the gradients likewise). xp: padded input planes. */
 static void input_transform(const struct wg_mats *w, const struct tiling *t, float *V,
                             const float *xp, const struct block *k, long tc)
 {
-  const int nb = (int)((tc + JB - 1) / JB);
+  const int nb = (int)((tc + JB - 1) / JB), n = t->n;
 #pragma omp parallel for collapse(2) schedule(static) if (t->C * tc > 64)
   for (int c = 0; c < t->C; c++)
     for (int i = 0; i < nb; i++)
-      input_block(w, t, &k[i], V, xp, c, tc, (long)i * JB);
+      to_domain(w->BTrow, n, n, xp + (long)c * t->IH * t->IW, t->IW, k[i].in, k[i].nj,
+                V + (long)c * n * n * tc + (long)i * JB, tc);
 }
 
-/* dxp += B dV B^T of the tiles of channel c, overlap-added into the padded
- * planes. */
-VECTOR_CLONES
-static void input_adjoint_block(const struct wg_mats *w, const struct tiling *t,
-                                const struct block *k, float *dxp, const float *dV, int c, long tc,
-                                long j0)
-{
-  const int n = t->n, nj = k->nj;
-  const int S = (nj + 15) & ~15; /* row stride of the local blocks: nj rounded up to the vector width */
-  float u[NMAX * NMAX * JB], d[NMAX * NMAX * JB];
-  const float *in = dV + (long)c * n * n * tc + j0;
-  for (int i = 0; i < n; i++) /* u[i][a] = sum_e dV[i][e] BT[e][a] */
-    for (int a = 0; a < n; a++)
-      lincomb(u + (i * n + a) * S, &w->BTcol[a], in + (long)i * n * tc, tc, nj, 0.0f);
-  for (int a = 0; a < n; a++) /* d[a][e] = sum_i BT[i][a] u[i][e] */
-    for (int e = 0; e < n; e++)
-      lincomb(d + (a * n + e) * S, &w->BTcol[a], u + e * S, (long)n * S, nj, 0.0f);
-  /* tiles overlap: one tile after the other (the channel is this thread's) */
-  for (int a = 0; a < n; a++)
-    for (int e = 0; e < n; e++) {
-      const float *row = d + (a * n + e) * S;
-      float *dst = dxp + (long)c * t->IH * t->IW + a * t->IW + e;
-      for (int j = 0; j < nj; j++)
-        dst[k->in[j]] += row[j];
-    }
-}
-
+/* dxp += B dV B^T of the chunk's tiles, overlap-added into the padded
+ * input planes: one thread per channel. */
 static void input_transform_adjoint(const struct wg_mats *w, const struct tiling *t, float *dxp,
                                     const float *dV, const struct block *k, long tc)
 {
-  const int nb = (int)((tc + JB - 1) / JB);
+  const int nb = (int)((tc + JB - 1) / JB), n = t->n;
 #pragma omp parallel for schedule(static) if (t->C * tc > 64)
   for (int c = 0; c < t->C; c++)
     for (int i = 0; i < nb; i++)
-      input_adjoint_block(w, t, &k[i], dxp, dV, c, tc, (long)i * JB);
+      from_domain(w->BTcol, n, n, dV + (long)c * n * n * tc + (long)i * JB, tc, 0.0f,
+                  dxp + (long)c * t->IH * t->IW, t->IW, k[i].in, k[i].nj, 1);
 }
 
-/* yp tile = A^T M A (+ bias) for the tiles of output channel o; yp: padded
- * output planes. */
-VECTOR_CLONES
-static void output_block(const struct wg_mats *w, const struct tiling *t, const struct block *k,
-                         float *yp, const float *M, float bias, int o, long tc, long j0)
-{
-  const int n = t->n, m = t->m, nj = k->nj;
-  const int S = (nj + 15) & ~15; /* row stride of the local blocks: nj rounded up to the vector width */
-  float u[NMAX * NMAX * JB], y[NMAX * NMAX * JB];
-  const float *in = M + (long)o * n * n * tc + j0;
-  for (int r = 0; r < m; r++) /* u[r][e] = sum_i AT[r][i] M[i][e] */
-    for (int e = 0; e < n; e++)
-      lincomb(u + (r * n + e) * S, &w->ATrow[r], in + e * tc, (long)n * tc, nj, 0.0f);
-  for (int r = 0; r < m; r++) /* y[r][c] = bias + sum_e u[r][e] AT[c][e] */
-    for (int c = 0; c < m; c++)
-      lincomb(y + (r * m + c) * S, &w->ATrow[c], u + r * n * S, S, nj, bias);
-  for (int r = 0; r < m; r++)
-    for (int c = 0; c < m; c++) {
-      const float *row = y + (r * m + c) * S;
-      float *dst = yp + (long)o * t->YH * t->YW + r * t->YW + c;
-      for (int j = 0; j < nj; j++)
-        dst[k->out[j]] = row[j];
-    }
-}
-
+/* yp = A^T M A (+ bias) of the chunk's tiles; yp: padded output planes. */
 static void output_transform(const struct wg_mats *w, const struct tiling *t, float *yp,
                              const float *M, const float *bias, const struct block *k, long tc)
 {
-  const int nb = (int)((tc + JB - 1) / JB);
+  const int nb = (int)((tc + JB - 1) / JB), n = t->n;
 #pragma omp parallel for collapse(2) schedule(static) if (t->O * tc > 64)
   for (int o = 0; o < t->O; o++)
     for (int i = 0; i < nb; i++)
-      output_block(w, t, &k[i], yp, M, bias ? bias[o] : 0.0f, o, tc, (long)i * JB);
+      from_domain(w->ATrow, n, t->m, M + (long)o * n * n * tc + (long)i * JB, tc,
+                  bias ? bias[o] : 0.0f, yp + (long)o * t->YH * t->YW, t->YW, k[i].out,
+                  k[i].nj, 0);
 }
 
-/* dM[o][xi][j] = (A dY A^T)[xi] for the tiles of output channel o; dyp:
- * padded output gradient planes (zeros beyond the output). */
-VECTOR_CLONES
-static void output_adjoint_block(const struct wg_mats *w, const struct tiling *t,
-                                 const struct block *k, float *dM, const float *dyp, int o,
-                                 long tc, long j0)
-{
-  const int n = t->n, m = t->m, nj = k->nj;
-  const int S = (nj + 15) & ~15; /* row stride of the local blocks: nj rounded up to the vector width */
-  float dy[NMAX * NMAX * JB], u[NMAX * NMAX * JB];
-  for (int r = 0; r < m; r++)
-    for (int c = 0; c < m; c++) {
-      float *row = dy + (r * m + c) * S;
-      const float *src = dyp + (long)o * t->YH * t->YW + r * t->YW + c;
-      for (int j = 0; j < nj; j++)
-        row[j] = src[k->out[j]];
-      for (int j = nj; j < S; j++)
-        row[j] = 0.0f;
-    }
-  for (int i = 0; i < n; i++) /* u[i][c] = sum_r AT[r][i] dy[r][c] */
-    for (int c = 0; c < m; c++)
-      lincomb(u + (i * m + c) * S, &w->ATcol[i], dy + c * S, (long)m * S, S, 0.0f);
-  float *out = dM + (long)o * n * n * tc + j0;
-  for (int i = 0; i < n; i++) /* dM[i][e] = sum_c u[i][c] AT[c][e] */
-    for (int e = 0; e < n; e++)
-      lincomb(out + (long)(i * n + e) * tc, &w->ATcol[e], u + i * m * S, S, nj, 0.0f);
-}
-
+/* dM[o][xi][j] = (A dY A^T)[xi] of the chunk's tiles; dyp: padded output
+ * gradient planes (zeros beyond the output). */
 static void output_transform_adjoint(const struct wg_mats *w, const struct tiling *t, float *dM,
                                      const float *dyp, const struct block *k, long tc)
 {
-  const int nb = (int)((tc + JB - 1) / JB);
+  const int nb = (int)((tc + JB - 1) / JB), n = t->n;
 #pragma omp parallel for collapse(2) schedule(static) if (t->O * tc > 64)
   for (int o = 0; o < t->O; o++)
     for (int i = 0; i < nb; i++)
-      output_adjoint_block(w, t, &k[i], dM, dyp, o, tc, (long)i * JB);
+      to_domain(w->ATcol, n, t->m, dyp + (long)o * t->YH * t->YW, t->YW, k[i].out, k[i].nj,
+                dM + (long)o * n * n * tc + (long)i * JB, tc);
 }
 
 /* ---- the passes ---- */
