@@ -549,155 +549,153 @@ static void output_transform_adjoint(const struct wg_mats *w, const struct tilin
 
 /* ---- the passes ---- */
 
-static int setup(struct rn_backend *be, const struct rn_conv *s, struct rn_winograd **st,
-                 const struct wg_mats **w, struct tiling *t, long *tc)
+/* What a pass works with: the matrices, the tiling, and one scratch block
+ * cut into the weights' domain [n*n][O][C] (U: transformed weights, or dU),
+ * a chunk's tiles in the domain [C][n*n][tc] (V) and [O][n*n][tc] (M), and
+ * padded input and output planes (X, Y; NULL when the caller's tensors
+ * serve as they are). */
+struct pass {
+  struct rn_winograd *st;
+  const struct wg_mats *w;
+  struct tiling t;
+  long tc;
+  int nn;
+  float *U, *V, *M, *X, *Y;
+  struct block blk[256 / JB];
+};
+
+/* 1: go on; 0: failed (the error is latched), -1: not Winograd's (the
+ * caller's fallback takes it). x_planes: always give X (the input gradient
+ * is overlap-added there). */
+static int begin(struct rn_backend *be, const struct rn_conv *s, struct pass *p, int x_planes)
 {
   if (be->conv != RN_CONV_WINOGRAD || !rn_cpu_winograd_supports(s))
     return -1;
-  if (!(*st = state(be)))
+  if (!(p->st = state(be)))
     return 0;
-  *w = mats(*st, s->KH);
-  *t = tiling_of(s, *w);
-  *tc = chunk_of(t);
+  p->w = mats(p->st, s->KH);
+  p->t = tiling_of(s, p->w);
+  p->tc = chunk_of(&p->t);
+  p->nn = p->w->n * p->w->n;
+  const struct tiling *t = &p->t;
   /* tile offsets are int */
   if ((double)t->B * t->C * t->IH * t->IW >= 2147483647.0 ||
       (double)t->B * t->O * t->YH * t->YW >= 2147483647.0)
     return -1;
+  const size_t nU = (size_t)p->nn * t->O * t->C, nV = (size_t)p->nn * t->C * p->tc,
+               nM = (size_t)p->nn * t->O * p->tc;
+  const size_t nX = x_planes || !input_in_place(t) ? (size_t)t->B * t->C * t->IH * t->IW : 0;
+  const size_t nY = output_in_place(t) ? 0 : (size_t)t->B * t->O * t->YH * t->YW;
+  float *work = rn_be_work(be, nU + nV + nM + nX + nY);
+  if (!work)
+    return 0;
+  p->U = work;
+  p->V = work + nU;
+  p->M = p->V + nV;
+  p->X = nX ? p->M + nM : NULL;
+  p->Y = nY ? p->M + nM + nX : NULL;
   return 1;
 }
 
-static size_t input_planes(const struct tiling *t)
+/* the tiles [t0, t0 + n) of the chunk at t0 */
+static long chunk(struct pass *p, long t0)
 {
-  return input_in_place(t) ? 0 : (size_t)t->B * t->C * t->IH * t->IW;
-}
-
-static size_t output_planes(const struct tiling *t)
-{
-  return output_in_place(t) ? 0 : (size_t)t->B * t->O * t->YH * t->YW;
+  const long n = p->t.T - t0 < p->tc ? p->t.T - t0 : p->tc;
+  blocks_of(&p->t, p->blk, t0, n);
+  return n;
 }
 
 int rn_cpu_winograd_forward(struct rn_backend *be, const struct rn_conv *s, float *out,
                             const float *inp, const float *g, const float *bias)
 {
-  struct rn_winograd *st;
-  const struct wg_mats *w;
-  struct tiling t;
-  long tc;
-  struct block blk[256 / JB];
-  int r = setup(be, s, &st, &w, &t, &tc);
+  struct pass p;
+  int r = begin(be, s, &p, 0);
   if (r <= 0)
     return r < 0 ? -1 : 0;
-  const int nn = w->n * w->n;
-  const size_t nU = (size_t)nn * t.O * t.C, nV = (size_t)nn * t.C * tc, nM = (size_t)nn * t.O * tc;
-  const size_t nX = input_planes(&t), nY = output_planes(&t);
-  float *work = rn_be_work(be, nU + nV + nM + nX + nY);
-  if (!work)
-    return 0;
-  float *V = work + nU, *M = V + nV, *xp = M + nM, *yp = xp + nX;
-  const float *U = weights(be, st, w, g, t.O, t.C, work);
-  if (nX)
-    pad_planes(xp, inp, t.B * t.C, t.H, t.W, t.IH, t.IW, t.PH, t.PW);
-  else
-    xp = (float *)inp;
-  if (!nY)
-    yp = out;
-  for (long t0 = 0; t0 < t.T; t0 += tc) {
-    const long n = t.T - t0 < tc ? t.T - t0 : tc;
-    blocks_of(&t, blk, t0, n);
-    input_transform(w, &t, V, xp, blk, n);
-    XI_PARALLEL
-    for (int xi = 0; xi < nn; xi++)
-      gemm1(0, 0, t.O, (int)n, t.C, U + (size_t)xi * t.O * t.C, t.C, V + xi * n, nn * (int)n,
-            0.0f, M + xi * n, nn * (int)n);
-    output_transform(w, &t, yp, M, bias, blk, n);
+  const struct tiling *t = &p.t;
+  const int nn = p.nn, C = t->C, O = t->O;
+  const float *U = weights(be, p.st, p.w, g, O, C, p.U);
+  const float *xp = inp;
+  float *yp = p.Y ? p.Y : out;
+  if (p.X) {
+    pad_planes(p.X, inp, t->B * C, t->H, t->W, t->IH, t->IW, t->PH, t->PW);
+    xp = p.X;
   }
-  if (nY)
-    crop_planes(out, yp, t.B * t.O, t.OH, t.OW, t.YH, t.YW, 0, 0, 0);
+  for (long t0 = 0, n; t0 < t->T; t0 += n) {
+    n = chunk(&p, t0);
+    input_transform(p.w, t, p.V, xp, p.blk, n);
+    XI_PARALLEL
+    for (int xi = 0; xi < nn; xi++) /* M[xi] = U[xi] V[xi] */
+      gemm1(0, 0, O, (int)n, C, U + (size_t)xi * O * C, C, p.V + xi * n, nn * (int)n, 0.0f,
+            p.M + xi * n, nn * (int)n);
+    output_transform(p.w, t, yp, p.M, bias, p.blk, n);
+  }
+  if (p.Y)
+    crop_planes(out, p.Y, t->B * O, t->OH, t->OW, t->YH, t->YW, 0, 0, 0);
   return 0;
 }
 
 int rn_cpu_winograd_backward_data(struct rn_backend *be, const struct rn_conv *s, float *dinp,
                                   const float *dout, const float *g)
 {
-  struct rn_winograd *st;
-  const struct wg_mats *w;
-  struct tiling t;
-  long tc;
-  struct block blk[256 / JB];
-  int r = setup(be, s, &st, &w, &t, &tc);
+  struct pass p;
+  int r = begin(be, s, &p, 1);
   if (r <= 0)
     return r < 0 ? -1 : 0;
-  const int nn = w->n * w->n;
-  const size_t nU = (size_t)nn * t.O * t.C, nV = (size_t)nn * t.C * tc, nM = (size_t)nn * t.O * tc;
-  const size_t nX = (size_t)t.B * t.C * t.IH * t.IW, nY = output_planes(&t);
-  float *work = rn_be_work(be, nU + nV + nM + nX + nY);
-  if (!work)
-    return 0;
-  float *dV = work + nU, *dM = dV + nV, *dxp = dM + nM, *dyp = dxp + nX;
-  const float *U = weights(be, st, w, g, t.O, t.C, work);
+  const struct tiling *t = &p.t;
+  const int nn = p.nn, C = t->C, O = t->O;
+  const float *U = weights(be, p.st, p.w, g, O, C, p.U);
   const float *dy = dout;
-  if (nY) {
-    pad_planes(dyp, dout, t.B * t.O, t.OH, t.OW, t.YH, t.YW, 0, 0);
-    dy = dyp;
+  if (p.Y) {
+    pad_planes(p.Y, dout, t->B * O, t->OH, t->OW, t->YH, t->YW, 0, 0);
+    dy = p.Y;
   }
-  memset(dxp, 0, sizeof(float) * nX);
-  for (long t0 = 0; t0 < t.T; t0 += tc) {
-    const long n = t.T - t0 < tc ? t.T - t0 : tc;
-    blocks_of(&t, blk, t0, n);
-    output_transform_adjoint(w, &t, dM, dy, blk, n);
+  memset(p.X, 0, sizeof(float) * t->B * C * t->IH * t->IW);
+  for (long t0 = 0, n; t0 < t->T; t0 += n) {
+    n = chunk(&p, t0);
+    output_transform_adjoint(p.w, t, p.M, dy, p.blk, n);
     XI_PARALLEL
-    for (int xi = 0; xi < nn; xi++)
-      gemm1(1, 0, t.C, (int)n, t.O, U + (size_t)xi * t.O * t.C, t.C, dM + xi * n, nn * (int)n,
-            0.0f, dV + xi * n, nn * (int)n);
-    input_transform_adjoint(w, &t, dxp, dV, blk, n);
+    for (int xi = 0; xi < nn; xi++) /* dV[xi] = U[xi]^T dM[xi] */
+      gemm1(1, 0, C, (int)n, O, U + (size_t)xi * O * C, C, p.M + xi * n, nn * (int)n, 0.0f,
+            p.V + xi * n, nn * (int)n);
+    input_transform_adjoint(p.w, t, p.X, p.V, p.blk, n);
   }
-  crop_planes(dinp, dxp, t.B * t.C, t.H, t.W, t.IH, t.IW, t.PH, t.PW, 1);
+  crop_planes(dinp, p.X, t->B * C, t->H, t->W, t->IH, t->IW, t->PH, t->PW, 1);
   return 0;
 }
 
 int rn_cpu_winograd_backward_weights(struct rn_backend *be, const struct rn_conv *s, float *dg,
                                      const float *dout, const float *inp)
 {
-  struct rn_winograd *st;
-  const struct wg_mats *w;
-  struct tiling t;
-  long tc;
-  struct block blk[256 / JB];
-  int r = setup(be, s, &st, &w, &t, &tc);
+  struct pass p;
+  int r = begin(be, s, &p, 0);
   if (r <= 0)
     return r < 0 ? -1 : 0;
+  const struct tiling *t = &p.t;
   /* the final G^T dU G costs as much as 64 tiles' products: fewer tiles go
    * to the direct convolution */
-  if (t.T < 64)
+  if (t->T < 64)
     return -1;
-  const int nn = w->n * w->n, kk = w->k * w->k;
-  const size_t nU = (size_t)nn * t.O * t.C, nV = (size_t)nn * t.C * tc, nM = (size_t)nn * t.O * tc;
-  const size_t nX = input_planes(&t), nY = output_planes(&t);
-  float *work = rn_be_work(be, nU + nV + nM + nX + nY);
-  if (!work)
-    return 0;
-  float *dU = work, *V = work + nU, *dM = V + nV, *xp = dM + nM, *dyp = xp + nX;
-  const float *dy = dout;
-  if (nX)
-    pad_planes(xp, inp, t.B * t.C, t.H, t.W, t.IH, t.IW, t.PH, t.PW);
-  else
-    xp = (float *)inp;
-  if (nY) {
-    pad_planes(dyp, dout, t.B * t.O, t.OH, t.OW, t.YH, t.YW, 0, 0);
-    dy = dyp;
+  const int nn = p.nn, C = t->C, O = t->O, kk = p.w->k * p.w->k;
+  const float *xp = inp, *dy = dout;
+  if (p.X) {
+    pad_planes(p.X, inp, t->B * C, t->H, t->W, t->IH, t->IW, t->PH, t->PW);
+    xp = p.X;
   }
-  for (long t0 = 0; t0 < t.T; t0 += tc) {
-    const long n = t.T - t0 < tc ? t.T - t0 : tc;
-    blocks_of(&t, blk, t0, n);
-    const float beta = t0 == 0 ? 0.0f : 1.0f;
-    output_transform_adjoint(w, &t, dM, dy, blk, n);
-    input_transform(w, &t, V, xp, blk, n);
+  if (p.Y) {
+    pad_planes(p.Y, dout, t->B * O, t->OH, t->OW, t->YH, t->YW, 0, 0);
+    dy = p.Y;
+  }
+  for (long t0 = 0, n; t0 < t->T; t0 += n) {
+    n = chunk(&p, t0);
+    output_transform_adjoint(p.w, t, p.M, dy, p.blk, n);
+    input_transform(p.w, t, p.V, xp, p.blk, n);
     XI_PARALLEL
-    for (int xi = 0; xi < nn; xi++)
-      gemm1(0, 1, t.O, t.C, (int)n, dM + xi * n, nn * (int)n, V + xi * n, nn * (int)n, beta,
-            dU + (size_t)xi * t.O * t.C, t.C);
+    for (int xi = 0; xi < nn; xi++) /* dU[xi] (+)= dM[xi] V[xi]^T */
+      gemm1(0, 1, O, C, (int)n, p.M + xi * n, nn * (int)n, p.V + xi * n, nn * (int)n,
+            t0 == 0 ? 0.0f : 1.0f, p.U + (size_t)xi * O * C, C);
   }
   /* dg[o][c] += G^T dU[o][c] G = sum over xi of dU[xi][oc] kron(G, G)[xi] */
-  be->ops->gemm(be, 1, 0, t.O * t.C, kk, nn, 1.0f, dU, t.O * t.C, w->GG, kk, 1.0f, dg, kk);
+  be->ops->gemm(be, 1, 0, O * C, kk, nn, 1.0f, p.U, O * C, p.w->GG, kk, 1.0f, dg, kk);
   return 0;
 }
