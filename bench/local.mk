@@ -34,6 +34,8 @@ noinst_PROGRAMS += bench/bench_models
 bench_bench_models_LDADD = libradnow.la
 EXTRA_DIST += bench/bench_models.py
 # train_motionrnn_mim.sh: how etc/models/motionrnn-mim.weights.h5 is made
-# (synthetic stage, then FMI); skill_neural.sh scores it (RESULTS.md).
+# (synthetic stage, then the balanced-MSE fine-tuning); skill_neural.sh
+# scores it (RESULTS.md).
 dist_noinst_SCRIPTS += bench/train_motionrnn_mim.sh bench/skill_neural.sh
-EXTRA_DIST += bench/train_motionrnn_mim_synth.conf bench/train_motionrnn_mim_fmi.conf
+EXTRA_DIST += bench/train_motionrnn_mim_synth.conf bench/train_motionrnn_mim_fmi.conf \
+	bench/train_motionrnn_mim_bmse.conf bench/train_motionrnn_mim_bmse_fmi.conf

@@ -1,17 +1,23 @@
 #!/bin/sh
 # train_motionrnn_mim.sh - how etc/models/motionrnn-mim.weights.h5 is made
 # (bench/RESULTS.md records a run): training archives from `radnow synth`
-# scenes and the FMI composites, `radnow train` on the synthetic archive,
-# then on the FMI archive starting from those weights, and the export.
+# scenes and the FMI composites, `radnow train` on the synthetic archive
+# (MSE), then fine-tuning with the balanced MSE, and the export.
 #
 #   bench/train_motionrnn_mim.sh STAGE [WORK]
 #     data    synthetic scenes (seeds 101-140, one UTC day each) and the FMI
-#             composites as archives on a 5 km model grid
-#     synth   stage 1: bench/train_motionrnn_mim_synth.conf
+#             composites as archives on a 2 km model grid
+#     synth   stage 1: bench/train_motionrnn_mim_synth.conf (MSE)
 #     fmi     stage 2: bench/train_motionrnn_mim_fmi.conf, from stage 1's best
-#     export  the weights of stage 2's last checkpoint -> etc/models/
-#     all     the four in turn
-# WORK (default ./train-work) holds everything; stages 1 and 2 can be
+#             (MSE; the weights shipped before the balanced loss)
+#     bmse    stage 3: bench/train_motionrnn_mim_bmse.conf, stage 1's best
+#             fine-tuned with the balanced MSE on the synthetic archive
+#     bmse-fmi  stage 4: bench/train_motionrnn_mim_bmse_fmi.conf, stage 3's
+#             best fine-tuned with the balanced MSE on the FMI training part
+#     export  the shipped weights: the EMA weights of stage 3's best.h5 (or
+#             WORK/$EXPORT_FROM) -> etc/models/motionrnn-mim.weights.h5
+#     all     data, synth, bmse and export in turn
+# WORK (default ./train-work) holds everything; the training stages can be
 # interrupted (SIGINT/SIGTERM) and continue with the same command (they
 # resume from WORK/STAGE/checkpoint.h5). RADNOW is the program
 # (default ./radnow), RADNOW_TESTDATA the radar corpus.
@@ -92,14 +98,29 @@ fmi)
     --set data.valid_archive="$work/synth.nc" --set train.init="$work/synth-best.weights.h5" \
     --set model.definition="$top/etc/models/motionrnn-mim.ini"
   ;;
+bmse)
+  [ -f "$work/synth-best.weights.h5" ] ||
+    "$RADNOW" train --export "$work/synth/best.h5" -o "$work/synth-best.weights.h5"
+  train bmse "$here/train_motionrnn_mim_bmse.conf" --set data.archive="$work/synth.nc" \
+    --set train.init="$work/synth-best.weights.h5" \
+    --set model.definition="$top/etc/models/motionrnn-mim.ini"
+  ;;
+bmse-fmi)
+  [ -f "$work/bmse-best.weights.h5" ] ||
+    "$RADNOW" train --export "$work/bmse/best.h5" -o "$work/bmse-best.weights.h5"
+  train bmse-fmi "$here/train_motionrnn_mim_bmse_fmi.conf" --set data.archive="$work/fmi.nc" \
+    --set data.valid_archive="$work/synth.nc" --set train.init="$work/bmse-best.weights.h5" \
+    --set model.definition="$top/etc/models/motionrnn-mim.ini"
+  ;;
 export)
-  "$RADNOW" train --export "$work/fmi/checkpoint.h5" -o "$top/etc/models/motionrnn-mim.weights.h5"
+  "$RADNOW" train --export "$work/${EXPORT_FROM:-bmse/best.h5}" \
+    -o "$top/etc/models/motionrnn-mim.weights.h5"
   ;;
 all)
-  "$0" data "$work" && "$0" synth "$work" && "$0" fmi "$work" && "$0" export "$work"
+  "$0" data "$work" && "$0" synth "$work" && "$0" bmse "$work" && "$0" export "$work"
   ;;
 *)
-  echo "usage: $0 data|synth|fmi|export|all [WORK]" >&2
+  echo "usage: $0 data|synth|fmi|bmse|bmse-fmi|export|all [WORK]" >&2
   exit 1
   ;;
 esac

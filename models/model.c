@@ -323,6 +323,42 @@ static enum rn_status finish(struct rn_model *m, const char *fn)
 
 /* ---- training forward ---- */
 
+/* The loss over the n patched values of the predicted frames (model.h):
+ * mean or MIM's half sum of squares; the balanced ones weigh each pixel by
+ * its true frame's rain rate (rn_model_loss_steps). */
+static double loss_forward(struct rn_model *m, const float *pred, const float *target, long n)
+{
+  struct rn_loss_steps s;
+  switch (m->mc.loss) {
+  case RN_MODEL_LOSS_HALF_SUM: return rn_mse_forward(m->be, pred, target, n, 0.5f);
+  case RN_MODEL_LOSS_BMSE:
+  case RN_MODEL_LOSS_BMAE:
+    rn_model_loss_steps(m->mc.loss, &s);
+    return m->mc.loss == RN_MODEL_LOSS_BMSE
+               ? rn_wmse_forward(m->be, pred, target, n, &s, 1.0f / (float)n)
+               : rn_wl1_forward(m->be, pred, target, n, &s, 1.0f / (float)n);
+  default: return rn_mse_forward(m->be, pred, target, n, 1.0f / (float)n);
+  }
+}
+
+static void loss_backward(struct rn_model *m, float *dpred, const float *pred,
+                          const float *target, long n)
+{
+  struct rn_loss_steps s;
+  switch (m->mc.loss) {
+  case RN_MODEL_LOSS_HALF_SUM: rn_mse_backward(m->be, dpred, pred, target, n, 0.5f); break;
+  case RN_MODEL_LOSS_BMSE:
+  case RN_MODEL_LOSS_BMAE:
+    rn_model_loss_steps(m->mc.loss, &s);
+    if (m->mc.loss == RN_MODEL_LOSS_BMSE)
+      rn_wmse_backward(m->be, dpred, pred, target, n, &s, 1.0f / (float)n);
+    else
+      rn_wl1_backward(m->be, dpred, pred, target, n, &s, 1.0f / (float)n);
+    break;
+  default: rn_mse_backward(m->be, dpred, pred, target, n, 1.0f / (float)n); break;
+  }
+}
+
 enum rn_status rn_model_forward(struct rn_model *m, const float *frames, const float *mask, int B,
                                 double *loss)
 {
@@ -361,8 +397,7 @@ enum rn_status rn_model_forward(struct rn_model *m, const float *frames, const f
     step_forward(m, t, B, cur, prv);
   }
   if (!rn_backend_status(m->be)) {
-    double l = rn_mse_forward(m->be, m->preds, m->frames + (long)B * Fp, n,
-                              m->mc.loss == RN_MODEL_LOSS_HALF_SUM ? 0.5f : 1.0f / (float)n);
+    double l = loss_forward(m, m->preds, m->frames + (long)B * Fp, n);
     if (loss)
       *loss = l;
   }
@@ -455,8 +490,7 @@ enum rn_status rn_model_backward(struct rn_model *m)
   rn_arena_reset(m->tmp);
   alloc_grads(m, &g, B);
   g.dpred = net_tmpz(m, n);
-  rn_mse_backward(m->be, g.dpred, m->preds, m->frames + (long)B * Fp, n,
-                  m->mc.loss == RN_MODEL_LOSS_HALF_SUM ? 0.5f : 1.0f / (float)n);
+  loss_backward(m, g.dpred, m->preds, m->frames + (long)B * Fp, n);
   for (int t = S - 1; t >= 0 && !rn_backend_status(m->be); t--) {
     const struct net_step *s = &m->steps[t], *pv = t ? &m->steps[t - 1] : NULL;
     const int nxt = cur ^ 1;

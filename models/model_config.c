@@ -2,6 +2,8 @@
  * (etc/models/), overrides, checks, the text form kept in checkpoints and
  * the comparison of two definitions (model.h). */
 #include <radnow/model.h>
+#include <radnow/train.h>
+#include <radnow/zr.h>
 
 #include "net.h"
 
@@ -46,6 +48,31 @@ static enum rn_status set_type(struct rn_model_config *mc, const char *v)
       return RN_OK;
     }
   return RN_EUSAGE;
+}
+
+/* indexed by enum rn_model_loss */
+static const char *const loss_names[] = {"mse", "half_sum", "bmse", "bmae"};
+#define NLOSS (int)(sizeof loss_names / sizeof loss_names[0])
+
+const char *rn_model_loss_name(enum rn_model_loss loss)
+{
+  return (int)loss >= 0 && (int)loss < NLOSS ? loss_names[loss] : "?";
+}
+
+void rn_model_loss_steps(enum rn_model_loss loss, struct rn_loss_steps *s)
+{
+  /* Shi et al. 2017: thresholds in mm/h and the weight from each one up */
+  static const double rate[] = {2, 5, 10, 30};
+  static const float w[] = {1, 2, 5, 10, 30};
+  const struct rn_zr zr = rn_zr_make(RN_ZR_A, RN_ZR_B);
+  memset(s, 0, sizeof *s);
+  if (loss != RN_MODEL_LOSS_BMSE && loss != RN_MODEL_LOSS_BMAE)
+    return;
+  s->n = (int)(sizeof rate / sizeof rate[0]);
+  for (int k = 0; k < s->n; k++)
+    s->thr[k] = rn_train_dbz_unit(rn_zr_rate_to_dbz(zr, rate[k]));
+  for (int k = 0; k <= s->n; k++)
+    s->w[k] = w[k];
 }
 
 static const char *const keys[] = {"type",         "hidden",        "layers",     "filter",
@@ -169,12 +196,12 @@ enum rn_status rn_model_config_read(struct rn_model_config *mc, const struct rn_
       (st = rn_config_bool(cfg, section, "layer_norm", mc->layer_norm, &mc->layer_norm)))
     return st;
   if ((v = rn_config_get(cfg, section, "loss"))) {
-    if (strcasecmp(v, "mse") == 0)
-      mc->loss = RN_MODEL_LOSS_MSE;
-    else if (strcasecmp(v, "half_sum") == 0)
-      mc->loss = RN_MODEL_LOSS_HALF_SUM;
-    else
-      return bad(cfg, section, "loss", v, "not mse or half_sum");
+    int i = 0;
+    while (i < NLOSS && strcasecmp(v, loss_names[i]))
+      i++;
+    if (i == NLOSS)
+      return bad(cfg, section, "loss", v, "not mse, half_sum, bmse or bmae");
+    mc->loss = (enum rn_model_loss)i;
   }
   return net_config_check(mc, where);
 }
@@ -231,7 +258,7 @@ int rn_model_config_format(const struct rn_model_config *mc, char *buf, size_t s
                   "layer_norm = %s\nloss = %s\n",
                   mc->type, h, mc->filter, mc->patch, mc->channels, mc->height, mc->width,
                   mc->input_length, mc->output_length, mc->layer_norm ? "true" : "false",
-                  mc->loss == RN_MODEL_LOSS_HALF_SUM ? "half_sum" : "mse");
+                  rn_model_loss_name(mc->loss));
 }
 
 enum rn_status rn_model_config_compare(const struct rn_model_config *a,

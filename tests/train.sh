@@ -102,6 +102,29 @@ expect_error 1 'w.h5: a weights file, not a full checkpoint' \
   $R train -c "$d/train.conf" --resume "$d/w.h5"
 expect_error 1 '\[train\] bogus: unknown option' $R train -c "$d/train.conf" --set train.bogus=1
 
+# ---- the balanced MSE (model.h: loss = bmse): from the mse weights of run1
+# (a checkpoint written before bmse existed reads the same way), kept in the
+# checkpoint's definition, resumed ----
+$R train -c "$d/train.conf" --set output.dir="$d/run6" --set model.loss=bmse \
+  --set train.init="$d/w.h5" --set train.iterations=3 --set validation.every=0 ||
+  fail "bmse train exited $?"
+h5dump -a /model_config "$d/run6/checkpoint.h5" | grep -q 'loss = bmse' ||
+  fail "the checkpoint does not keep loss = bmse: $(h5dump -a /model_config "$d/run6/checkpoint.h5")"
+$R train -c "$d/train.conf" --set output.dir="$d/run7" --set train.init="$d/w.h5" \
+  --set train.iterations=3 --set validation.every=0 || fail "mse train from w.h5 exited $?"
+# the same weights and windows: the weighted loss (weights >= 1, echoes of
+# 28 dBZ and more weigh 2 to 30) is larger than the plain one
+b1=$(sed -n 2p "$d/run6/train.csv" | cut -d, -f2) m1=$(sed -n 2p "$d/run7/train.csv" | cut -d, -f2)
+awk -v b="$b1" -v m="$m1" 'BEGIN { exit !(b > m && m > 0) }' || fail "bmse loss $b1, mse loss $m1"
+$R train -c "$d/train.conf" --set output.dir="$d/run6" --set model.loss=bmse \
+  --set train.iterations=4 --set validation.every=0 --resume "$d/run6/checkpoint.h5" ||
+  fail "resumed bmse train exited $?"
+h5dump -a /iteration "$d/run6/checkpoint.h5" | grep -q '(0): 4' || fail "bmse: resumed checkpoint is not at 4"
+$R train --export "$d/run6/checkpoint.h5" -o "$d/wb.h5" >/dev/null || fail "bmse export exited $?"
+h5dump -a /model_config "$d/wb.h5" | grep -q 'loss = bmse' || fail "the exported weights lose loss = bmse"
+expect_error 1 "loss = 'bmsee': not mse, half_sum, bmse or bmae" \
+  $R train -c "$d/train.conf" --set model.loss=bmsee
+
 # SIGTERM: the run stops after its iteration with a checkpoint, exit 143
 $R train -c "$d/train.conf" --set output.dir="$d/run4" --set train.iterations=100000000 \
   --set output.checkpoint_every=0 --set validation.every=0 2>"$d/term.err" &

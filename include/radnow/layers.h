@@ -191,6 +191,28 @@ double rn_l1_forward(struct rn_backend *be, const float *pred, const float *targ
                      float scale);
 void rn_l1_backward(struct rn_backend *be, float *dpred, const float *pred, const float *target,
                     long n, float scale);
+/* Balanced MSE and L1 (Shi et al. 2017, "Deep learning for precipitation
+ * nowcasting: a benchmark and a new model"): each element's error weighted by
+ * a step function of its TARGET,
+ *   scale * sum_i w(target_i) (pred_i - target_i)^2     (|pred_i - target_i|)
+ * w(t) = w[k], k the number of thresholds thr[0..n-1] (ascending) <= t: w[0]
+ * below thr[0], w[n] from thr[n-1] up. The weights depend on the target only,
+ * so the prediction's gradient is w times the plain one (the target gets no
+ * gradient through its flat steps). model.h: rn_model_loss_steps. */
+#define RN_LOSS_MAXSTEPS 7
+struct rn_loss_steps {
+  int n;                           /* thresholds, 0..RN_LOSS_MAXSTEPS (0: all weights 1) */
+  float thr[RN_LOSS_MAXSTEPS];
+  float w[RN_LOSS_MAXSTEPS + 1];
+};
+double rn_wmse_forward(struct rn_backend *be, const float *pred, const float *target, long n,
+                       const struct rn_loss_steps *steps, float scale);
+void rn_wmse_backward(struct rn_backend *be, float *dpred, const float *pred, const float *target,
+                      long n, const struct rn_loss_steps *steps, float scale);
+double rn_wl1_forward(struct rn_backend *be, const float *pred, const float *target, long n,
+                      const struct rn_loss_steps *steps, float scale);
+void rn_wl1_backward(struct rn_backend *be, float *dpred, const float *pred, const float *target,
+                     long n, const struct rn_loss_steps *steps, float scale);
 /* Gaussian negative log-likelihood of x under N(mu, exp(logvar)), constant
  * included: 0.5 (log 2 pi + logvar + (x - mu)^2 / exp(logvar)). logvar has nlv
  * = n values, or 1 shared by all (a fixed observation noise). */

@@ -39,6 +39,12 @@
  *   RN_MODEL_LOSS_MSE       mean of (pred - frame)^2    (PredRNN, MotionRNN)
  *   RN_MODEL_LOSS_HALF_SUM  1/2 sum of (pred - frame)^2 (MIM's TensorFlow code;
  *                           it prints this divided by B, the gradient is of the sum)
+ *   RN_MODEL_LOSS_BMSE      mean of w(frame) (pred - frame)^2: the balanced MSE
+ *                           of Shi et al. 2017 (TrajGRU), the weight of a pixel
+ *                           a step function of its TRUE frame's rain rate,
+ *                           rn_model_loss_steps; the mean is over all pixels, as
+ *                           for mse (the paper sums over pixels, averages frames)
+ *   RN_MODEL_LOSS_BMAE      mean of w(frame) |pred - frame|, the same weights
  *
  * Initial states (H, C, M, MIM's S and MIM-N's states, MotionRNN's F and D)
  * are zeros. The official MotionRNN code draws random ones; MODELS.md settles
@@ -71,7 +77,12 @@ extern "C" {
 #define RN_MODEL_MAXLAYERS 8
 
 enum rn_backbone { RN_BACKBONE_CONVLSTM = 0, RN_BACKBONE_PREDRNN, RN_BACKBONE_MIM };
-enum rn_model_loss { RN_MODEL_LOSS_MSE = 0, RN_MODEL_LOSS_HALF_SUM };
+enum rn_model_loss {
+  RN_MODEL_LOSS_MSE = 0,
+  RN_MODEL_LOSS_HALF_SUM,
+  RN_MODEL_LOSS_BMSE,
+  RN_MODEL_LOSS_BMAE
+};
 
 /* A model definition: the [model] section of an INI file (etc/models/),
  *   type          convlstm | predrnn | mim | motionrnn-convlstm |
@@ -86,7 +97,7 @@ enum rn_model_loss { RN_MODEL_LOSS_MSE = 0, RN_MODEL_LOSS_HALF_SUM };
  *   input_length  10, output_length 10
  *   layer_norm    false        PredRNN/ConvLSTM: LayerNorm([C,H,W]) per
  *                              element; MIM: per channel (MODELS.md)
- *   loss          mse | half_sum
+ *   loss          mse | half_sum | bmse | bmae
  * MotionRNN needs hidden channels divisible by 4 (its encoder has nh/4). */
 struct rn_model_config {
   char type[32];               /* as written: "motionrnn-mim" */
@@ -119,6 +130,19 @@ int rn_model_config_format(const struct rn_model_config *mc, char *buf, size_t s
  * differs: "model: hidden: 64,64,64,64 here, 32,32,32,32 in the checkpoint". */
 enum rn_status rn_model_config_compare(const struct rn_model_config *a,
                                        const struct rn_model_config *b, const char *what_b);
+
+/* The name of a loss in definitions and checkpoints ("mse", "bmse", ...). */
+const char *rn_model_loss_name(enum rn_model_loss loss);
+
+/* The weights of the balanced losses (bmse, bmae), after Shi et al. 2017:
+ * a pixel whose true rain rate R is below 2 mm/h weighs 1; 2 <= R < 5: 2;
+ * 5 <= R < 10: 5; 10 <= R < 30: 10; R >= 30 mm/h: 30. Rain rates become
+ * reflectivity with Marshall-Palmer Z = 200 R^1.6 (zr.h: 27.8, 34.2, 39.0
+ * and 46.7 dBZ) and then the models' [0, 1] scale (train.h,
+ * rn_train_dbz_unit: (2 dBZ - 30) / 255). Writes s->n = 0 (every weight 1)
+ * for the other losses. struct rn_loss_steps: layers.h. */
+struct rn_loss_steps;
+void rn_model_loss_steps(enum rn_model_loss loss, struct rn_loss_steps *s);
 
 struct rn_model;
 

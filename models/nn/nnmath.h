@@ -50,6 +50,20 @@ RN_HD float rn_loss_value(int op, float a, float b, float c, float d)
   }
 }
 
+/* The weight of an element of a balanced loss (layers.h, struct
+ * rn_loss_steps): w[k], k the number of thresholds thr[0..n-1] (ascending)
+ * at or below the target t; 1 without thresholds (n = 0). A NaN target
+ * takes w[0]. */
+RN_HD float rn_loss_weight(int n, const float *thr, const float *w, float t)
+{
+  int k = 0;
+  if (n <= 0)
+    return 1.0f;
+  while (k < n && t >= thr[k])
+    k++;
+  return w[k];
+}
+
 /* Partial derivatives of rn_loss_value with respect to a, b, c, d. */
 RN_HD void rn_loss_grad(int op, float a, float b, float c, float d, float g[4])
 {

@@ -47,11 +47,14 @@ enum rn_loss {
   RN_LOSS_KL       /* KL(N(a, e^b) || N(c, e^d))     diagonal Gaussians */
 };
 
-/* Operands of a loss: pointers and their strides (0 broadcasts one value). */
+/* Operands of a loss: pointers and their strides (0 broadcasts one value).
+ * With steps.n > 0 every element's value and gradients are multiplied by
+ * the step weight of its operand 1 (the target; nnmath.h rn_loss_weight). */
 struct rn_loss_args {
   const float *x[4];
   long stride[4];
   float *dx[4]; /* gradients, NULL when not wanted */
+  struct rn_loss_steps steps;
 };
 
 /* One Adam step's scalars (nnmath.h: rn_adam_update). */
@@ -132,7 +135,8 @@ struct rn_backend_ops {
                            const float *dy, const float *x, const float *off, const float *mask,
                            int B, int C, int H, int W);
 
-  /* sum over i < n of rn_loss_value; backward: dx[k] += scale * d/dx[k] */
+  /* sum over i < n of rn_loss_value (times the step weight, rn_loss_args);
+   * backward: dx[k] += scale * d/dx[k] */
   double (*loss_forward)(struct rn_backend *be, enum rn_loss op, const struct rn_loss_args *a,
                          long n);
   void (*loss_backward)(struct rn_backend *be, enum rn_loss op, const struct rn_loss_args *a,

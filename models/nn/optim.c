@@ -88,7 +88,7 @@ double rn_grad_norm(struct rn_params *p)
 {
   struct rn_backend *be = p->be;
   /* a sum of squares is the MSE loss against zero (the padding is zero) */
-  struct rn_loss_args a = {{p->grad, NULL, NULL, NULL}, {1, 0, 0, 0}, {0, 0, 0, 0}};
+  struct rn_loss_args a = {.x = {p->grad, NULL, NULL, NULL}, .stride = {1, 0, 0, 0}};
   if (!p->grad || be->err)
     return 0.0;
   return sqrt(be->ops->loss_forward(be, RN_LOSS_MSE, &a, (long)p->total));

@@ -9,4 +9,6 @@ MODEL_FIXTURES = \
 	tests/models/fixtures/motionrnn_convlstm.rnm \
 	tests/models/fixtures/motionrnn_predrnn.rnm \
 	tests/models/fixtures/motionrnn_mim.rnm \
-	tests/models/fixtures/motionrnn_mim_ln.rnm
+	tests/models/fixtures/motionrnn_mim_ln.rnm \
+	tests/models/fixtures/motionrnn_mim_bmse.rnm \
+	tests/models/fixtures/predrnn_bmae.rnm

@@ -40,7 +40,7 @@ int main(int argc, char **argv)
     printf("%s%d", l ? "," : " ", mc.hidden[l]);
   printf(", filter %d, %dx%d patch %d, %d -> %d frames, layer norm %s, loss %s\n", mc.filter,
          mc.height, mc.width, mc.patch, mc.input_length, mc.output_length,
-         mc.layer_norm ? "on" : "off", mc.loss == RN_MODEL_LOSS_MSE ? "mse" : "half_sum");
+         mc.layer_norm ? "on" : "off", rn_model_loss_name(mc.loss));
   for (int k = 0; k < nkinds; k++) {
     struct rn_backend_options opt = RN_BACKEND_OPTIONS_INIT;
     struct rn_backend *be;

@@ -31,6 +31,8 @@ NN_FIXTURES = \
 	tests/numeric/fixtures/leaky_relu.rnt \
 	tests/numeric/fixtures/linear.rnt \
 	tests/numeric/fixtures/linear_nobias.rnt \
+	tests/numeric/fixtures/loss_bmae_mean.rnt \
+	tests/numeric/fixtures/loss_bmse_mean.rnt \
 	tests/numeric/fixtures/loss_gnll.rnt \
 	tests/numeric/fixtures/loss_gnll_shared.rnt \
 	tests/numeric/fixtures/loss_kl.rnt \

@@ -409,6 +409,26 @@ static void run_loss(struct fx *c)
     else
       rn_l1_backward(be, da, a, b, n, scale * dloss);
     put(c, "da", da, n, 1);
+  } else if (strcmp(op, "loss_wmse") == 0 || strcmp(op, "loss_wl1") == 0) {
+    /* the step weights: host tensors thr [n] and w [n + 1] */
+    const struct rn_tfile_entry *te = need(c, "thr"), *we = need(c, "w");
+    struct rn_loss_steps st;
+    int mse = op[6] == 'm';
+    float *a = in(c, "a"), *b = in(c, "b"), *da = gbuf(c, n);
+    memset(&st, 0, sizeof st);
+    st.n = (int)te->size;
+    if (st.n > RN_LOSS_MAXSTEPS || we->size != te->size + 1) {
+      fprintf(stderr, "fixture: %ld thresholds, %ld weights\n", (long)te->size, (long)we->size);
+      exit(99);
+    }
+    memcpy(st.thr, te->data, sizeof(float) * st.n);
+    memcpy(st.w, we->data, sizeof(float) * (st.n + 1));
+    loss = mse ? rn_wmse_forward(be, a, b, n, &st, scale) : rn_wl1_forward(be, a, b, n, &st, scale);
+    if (mse)
+      rn_wmse_backward(be, da, a, b, n, &st, scale * dloss);
+    else
+      rn_wl1_backward(be, da, a, b, n, &st, scale * dloss);
+    put(c, "da", da, n, 1);
   } else if (strcmp(op, "loss_gnll") == 0) {
     float *x = in(c, "a"), *mu = in(c, "b"), *lv = in(c, "c");
     float *dmu = gbuf(c, n), *dlv = gbuf(c, nb);
@@ -677,6 +697,8 @@ static const struct fx_runner runners[] = {
     {"deform3", run_deform3},
     {"loss_mse", run_loss},
     {"loss_l1", run_loss},
+    {"loss_wmse", run_loss},
+    {"loss_wl1", run_loss},
     {"loss_gnll", run_loss},
     {"loss_kl", run_loss},
     {"rng", run_rng},

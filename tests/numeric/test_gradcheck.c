@@ -3,6 +3,7 @@
  * layer against that reference on the same random inputs. Shapes differ from
  * the PyTorch fixtures on purpose: odd sizes, stride 2, padding, batch > 1. */
 #include <radnow/layers.h>
+#include <radnow/model.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -514,6 +515,78 @@ static void loss_case(const char *name, const char *op, long n, long nb, double 
   gc_free(&c);
 }
 
+/* balanced losses: w(b) (a - b)^2 or w(b) |a - b|, the models' steps */
+struct wls {
+  int mse;
+  long n;
+  double scale;
+  struct rn_loss_steps st;
+};
+
+static double wls_weight(const struct wls *l, double t)
+{
+  int k = 0;
+  while (k < l->st.n && t >= l->st.thr[k])
+    k++;
+  return l->st.w[k];
+}
+static void wls_fwd(struct gc_case *c)
+{
+  const struct wls *l = (const struct wls *)c->p;
+  double s = 0;
+  for (long i = 0; i < l->n; i++) {
+    double d = VX(c, 0)[i] - VX(c, 1)[i];
+    s += wls_weight(l, VX(c, 1)[i]) * (l->mse ? d * d : fabs(d));
+  }
+  c->y[0] = l->scale * s;
+}
+static void wls_bwd(struct gc_case *c)
+{
+  const struct wls *l = (const struct wls *)c->p;
+  for (long i = 0; i < l->n; i++) {
+    double d = VX(c, 0)[i] - VX(c, 1)[i];
+    VG(c, 0)[i] += c->dy[0] * l->scale * wls_weight(l, VX(c, 1)[i]) *
+                   (l->mse ? 2 * d : (d > 0) - (d < 0));
+  }
+}
+
+static void wloss_case(const char *name, int mse, long n, double scale)
+{
+  struct gc_case c = {0};
+  struct gc_fix f = {0};
+  struct wls l = {mse, n, scale, {0}};
+  double thr[RN_LOSS_MAXSTEPS], w[RN_LOSS_MAXSTEPS + 1];
+  rn_model_loss_steps(mse ? RN_MODEL_LOSS_BMSE : RN_MODEL_LOSS_BMAE, &l.st);
+  for (int k = 0; k < l.st.n; k++)
+    thr[k] = l.st.thr[k];
+  for (int k = 0; k <= l.st.n; k++)
+    w[k] = l.st.w[k];
+  c.layer = name;
+  c.forward = wls_fwd;
+  c.backward = wls_bwd;
+  c.p = &l;
+  c.ny = 1;
+  c.yname = "loss";
+  c.y = gc_alloc(1);
+  c.dy = gc_randn(1, 0.5, 1.5);
+  gc_add(&c, "a", gc_randn(n, 0, 0.4), n);
+  gc_add(&c, "b", gc_randn(n, 0, 0.4), n);
+  c.v[1].no_grad = 1; /* the target */
+  for (long i = 0; i < n; i++)
+    if (fabs(c.v[0].x[i] - c.v[1].x[i]) < 0.01)
+      c.v[0].x[i] += 0.03125; /* away from the kink of |a - b| */
+  for (int k = 0; k < l.st.n && k < n; k++)
+    c.v[1].x[k] = l.st.thr[k]; /* on a threshold: the weight above it */
+  failures += gc_fd(&c);
+  gc_fix_int(&f, "n", (int)n);
+  gc_fix_int(&f, "nb", (int)n);
+  gc_fix_float(&f, "scale", (float)scale);
+  gc_fix_tensor(&f, "thr", thr, l.st.n);
+  gc_fix_tensor(&f, "w", w, l.st.n + 1);
+  failures += gc_fast(&c, mse ? "loss_wmse" : "loss_wl1", &f, 1e-5, 1e-6);
+  gc_free(&c);
+}
+
 /* ---- reparameterised sampling ---- */
 
 struct gs {
@@ -600,6 +673,8 @@ int main(void)
   loss_case("gaussian nll, shared var", "gnll", 17, 1, 0.5);
   loss_case("kl", "kl", 19, 19, 1.0);
   loss_case("kl, shared prior", "kl", 23, 1, 0.25);
+  wloss_case("balanced mse", 1, 40, 1.0 / 40);
+  wloss_case("balanced l1", 0, 36, 0.5);
   gauss_sample_case(37, 99, 12345);
   if (failures)
     printf("%ld failure(s)\n", failures);

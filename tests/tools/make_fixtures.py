@@ -333,6 +333,30 @@ def loss_case(name, op, n, scale, nb=None):
     fixture(name, "loss_" + op, dict(n=n, nb=nb or n, scale=float(scale)), t, rtol=1e-4, atol=1e-5)
 
 
+def wloss_case(name, op, n, scale):
+    """Balanced MSE / L1 (op wmse, wl1): w(b) (a - b)^2 or w(b) |a - b|, w a
+    step function of the target b: w[k] from thr[k-1] up (layers.h). The
+    thresholds are those of the balanced losses of radnow's models (model.h,
+    rn_model_loss_steps), computed here from their definition: rain rates
+    2, 5, 10, 30 mm/h, Z = 200 R^1.6, then u = (2 dBZ - 30) / 255 in float32.
+    Targets spread over [0, 0.4) and four of them sit exactly on a threshold
+    (the weight above it applies)."""
+    dloss = 0.75
+    dbz = [10 * math.log10(200 * r ** 1.6) for r in (2, 5, 10, 30)]
+    thr = torch.tensor([(2 * d - 30) / 255 for d in dbz], dtype=DTYPE)
+    w = torch.tensor([1, 2, 5, 10, 30], dtype=DTYPE)
+    a = (torch.rand(n, dtype=DTYPE) * 0.4).requires_grad_(True)
+    b = torch.rand(n, dtype=DTYPE) * 0.4
+    b[:4] = thr
+    weight = w[torch.bucketize(b, thr, right=True)]
+    d = a - b
+    loss = (weight * (d * d if op == "wmse" else d.abs())).sum() * scale
+    (ga,) = torch.autograd.grad(loss, [a], torch.tensor(dloss))
+    t = {"a": a, "b": b, "da": ga, "thr": thr, "w": w, "loss": loss.reshape(1),
+         "dloss": torch.tensor([dloss], dtype=DTYPE)}
+    fixture(name, "loss_" + op, dict(n=n, nb=n, scale=float(scale)), t, rtol=1e-4, atol=1e-5)
+
+
 # ---- Philox random numbers and reparameterised sampling ---------------------------------
 # The generator of models/nn/nnmath.h restated in numpy: float32 arithmetic,
 # one operation at a time (numpy never fuses a*b+c), so the numbers match the
@@ -614,6 +638,9 @@ def main():
     adam_case("adam_l2_cosine", (0.9, 0.99), wd=0.01, ema=0.95,
               sched=dict(kind=3, total=8, min_lr=0.001))
     convlstm_case("convlstm_seq", 2, 2, 3, 5, 4, 4)
+    # after every other case, which keeps their random draws
+    wloss_case("loss_bmse_mean", "wmse", 53, 1.0 / 53)
+    wloss_case("loss_bmae_mean", "wl1", 47, 1.0 / 47)
 
     # the list automake runs (one test per fixture) and distributes
     with open(os.path.join(OUT, "..", "fixtures.mk"), "w") as f:

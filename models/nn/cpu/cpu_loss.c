@@ -14,9 +14,11 @@ double rn_cpu_loss_forward(struct rn_backend *be, enum rn_loss op, const struct 
   double s = 0.0;
   (void)be;
 #pragma omp parallel for if (n > RN_OMP_MIN) reduction(+ : s) schedule(static)
-  for (long i = 0; i < n; i++)
-    s += rn_loss_value((int)op, operand(a, 0, i), operand(a, 1, i), operand(a, 2, i),
-                       operand(a, 3, i));
+  for (long i = 0; i < n; i++) {
+    float b = operand(a, 1, i);
+    s += rn_loss_weight(a->steps.n, a->steps.thr, a->steps.w, b) *
+         rn_loss_value((int)op, operand(a, 0, i), b, operand(a, 2, i), operand(a, 3, i));
+  }
   return s;
 }
 
@@ -28,10 +30,11 @@ void rn_cpu_loss_backward(struct rn_backend *be, enum rn_loss op, const struct r
   (void)be;
 #pragma omp parallel for if (n > RN_OMP_MIN) reduction(+ : s0, s1, s2, s3) schedule(static)
   for (long i = 0; i < n; i++) {
-    float g[4];
-    rn_loss_grad((int)op, operand(a, 0, i), operand(a, 1, i), operand(a, 2, i), operand(a, 3, i),
-                 g);
+    float g[4], b = operand(a, 1, i);
+    float w = rn_loss_weight(a->steps.n, a->steps.thr, a->steps.w, b);
+    rn_loss_grad((int)op, operand(a, 0, i), b, operand(a, 2, i), operand(a, 3, i), g);
     for (int k = 0; k < 4; k++) {
+      g[k] *= w;
       if (!a->dx[k])
         continue;
       if (a->stride[k]) {

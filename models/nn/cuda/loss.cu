@@ -10,6 +10,7 @@ struct largs {
   const float *x[4];
   long stride[4];
   float *dx[4];
+  struct rn_loss_steps steps;
 };
 
 static struct largs largs_of(const struct rn_loss_args *a)
@@ -20,6 +21,7 @@ static struct largs largs_of(const struct rn_loss_args *a)
     l.stride[k] = a->stride[k];
     l.dx[k] = a->dx[k];
   }
+  l.steps = a->steps;
   return l;
 }
 
@@ -32,7 +34,11 @@ __global__ static void k_loss_fwd(int op, struct largs a, long n, double *out)
 {
   double s = 0.0;
   RN_GRID_LOOP(i, n)
-  s += rn_loss_value(op, operand(a, 0, i), operand(a, 1, i), operand(a, 2, i), operand(a, 3, i));
+  {
+    float b = operand(a, 1, i);
+    s += rn_loss_weight(a.steps.n, a.steps.thr, a.steps.w, b) *
+         rn_loss_value(op, operand(a, 0, i), b, operand(a, 2, i), operand(a, 3, i));
+  }
   s = rn_block_sum(s);
   if (threadIdx.x == 0)
     atomicAdd(out, s);
@@ -57,9 +63,11 @@ __global__ static void k_loss_bwd(int op, struct largs a, long n, float scale, d
   double s[4] = {0.0, 0.0, 0.0, 0.0};
   RN_GRID_LOOP(i, n)
   {
-    float g[4];
-    rn_loss_grad(op, operand(a, 0, i), operand(a, 1, i), operand(a, 2, i), operand(a, 3, i), g);
+    float g[4], b = operand(a, 1, i);
+    float w = rn_loss_weight(a.steps.n, a.steps.thr, a.steps.w, b);
+    rn_loss_grad(op, operand(a, 0, i), b, operand(a, 2, i), operand(a, 3, i), g);
     for (int k = 0; k < 4; k++) {
+      g[k] *= w;
       if (!a.dx[k])
         continue;
       if (a.stride[k])
