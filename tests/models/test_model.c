@@ -1,7 +1,8 @@
 /* test_model.c - one whole model against its PyTorch fixture:
  *   test_model FILE.rnm
  * On the CPU backend with every sgemm built in (OpenBLAS and, when present,
- * oneDNN): the predictions of the training forward (scheduled sampling with
+ * oneDNN) and with the Winograd convolutions the predictors run by default
+ * (the curve: with the default sgemm and with Winograd): the predictions of the training forward (scheduled sampling with
  * the fixture's mask), the loss, every parameter gradient, the inference
  * forward, and - with the default sgemm - the loss curve of 20 Adam steps.
  * Tolerances in modelfx.h; the largest difference of every quantity is
@@ -19,12 +20,19 @@ int main(int argc, char **argv)
 {
   struct rn_tfile f;
   struct rn_model_config mc;
-  enum rn_gemm_kind kinds[2] = {RN_GEMM_AUTO, RN_GEMM_OPENBLAS};
-  int nkinds = 1;
-  long miss = 0;
+  /* what each run builds the backend with, and its training-curve length */
+  struct {
+    enum rn_gemm_kind gemm;
+    enum rn_conv_kind conv;
+    int curve;
+  } runs[] = {{RN_GEMM_AUTO, RN_CONV_AUTO, 20},
+              {RN_GEMM_AUTO, RN_CONV_WINOGRAD, 20},
 #ifdef RN_HAVE_DNNL
-  nkinds = 2;
+              {RN_GEMM_OPENBLAS, RN_CONV_AUTO, 0},
 #endif
+  };
+  int nruns = (int)(sizeof runs / sizeof runs[0]);
+  long miss = 0;
   if (argc != 2) {
     fprintf(stderr, "usage: test_model FILE.rnm\n");
     return 99;
@@ -41,14 +49,15 @@ int main(int argc, char **argv)
   printf(", filter %d, %dx%d patch %d, %d -> %d frames, layer norm %s, loss %s\n", mc.filter,
          mc.height, mc.width, mc.patch, mc.input_length, mc.output_length,
          mc.layer_norm ? "on" : "off", rn_model_loss_name(mc.loss));
-  for (int k = 0; k < nkinds; k++) {
+  for (int k = 0; k < nruns; k++) {
     struct rn_backend_options opt = RN_BACKEND_OPTIONS_INIT;
     struct rn_backend *be;
     struct rn_model *m;
     struct mfx_run r;
     struct rn_model_memory mem;
     opt.device = "cpu";
-    opt.gemm = kinds[k];
+    opt.gemm = runs[k].gemm;
+    opt.conv = runs[k].conv;
     if (rn_backend_open(&be, &opt) || rn_model_create(&m, &mc, be)) {
       fprintf(stderr, "%s\n", rn_errmsg());
       return 99;
@@ -56,7 +65,7 @@ int main(int argc, char **argv)
     printf(" %s, %ld parameters\n", rn_backend_describe(be), rn_params_count(rn_model_params(m)));
     if (mfx_load_params(m, &f)) {
       miss++;
-    } else if (mfx_execute(m, &f, k == 0 ? 20 : 0, &r)) {
+    } else if (mfx_execute(m, &f, runs[k].curve, &r)) {
       printf("  run failed: %s\n", rn_errmsg());
       miss++;
     } else {
