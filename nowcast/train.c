@@ -33,9 +33,12 @@ struct trainer {
   struct rn_model *m;
   struct rn_params *p;
   struct rn_adam adam;
-  struct rn_archive train_a, valid_a;
+  struct rn_archive train_a[RN_TRAIN_MAX_ARCHIVES], valid_a;
   int have_valid_archive;
-  struct rn_batcher train_b, valid_b;
+  struct rn_batcher train_b[RN_TRAIN_MAX_ARCHIVES], valid_b;
+  int ntrain;       /* archives read */
+  long train_windows; /* their training windows together */
+  double share_cum[RN_TRAIN_MAX_ARCHIVES]; /* cumulative share of each archive */
   int have_valid;
   struct rn_augment aug;
   uint64_t seed;
@@ -52,6 +55,42 @@ struct trainer {
   FILE *tlog, *vlog;
   int progress;
 };
+
+/* ---- data ----------------------------------------------------------------- */
+
+/* The training archives, their batchers and the cumulative shares. */
+static enum rn_status read_archives(struct trainer *tr)
+{
+  const struct rn_train_options *o = tr->o;
+  enum rn_status st;
+  double sum = 0;
+  int given = 0; /* archive_share set */
+  for (int k = 0; k < o->narchives; k++) {
+    given |= o->archive_share[k] > 0;
+    if ((st = rn_archive_read(o->archives[k], &tr->train_a[k])))
+      return st;
+    tr->ntrain = k + 1;
+    if (tr->train_a[k].step != tr->train_a[0].step)
+      return rn_error(RN_EUSAGE, "train: %s: frames every %ld s, but every %ld s in %s: the "
+                      "archives of one training must share their time step", o->archives[k],
+                      tr->train_a[k].step, tr->train_a[0].step, o->archives[0]);
+    if ((st = rn_batcher_init(&tr->train_b[k], &tr->train_a[k], tr->T, tr->H, tr->W,
+                              RN_SPLIT_TRAIN, o->archives[k])))
+      return st;
+    tr->train_windows += tr->train_b[k].nwin;
+  }
+  for (int k = 0; k < tr->ntrain; k++) {
+    sum += given ? o->archive_share[k] : (double)tr->train_b[k].nwin / (double)tr->train_windows;
+    tr->share_cum[k] = sum;
+  }
+  tr->share_cum[tr->ntrain - 1] = 1.0;
+  if (tr->ntrain > 1)
+    for (int k = 0; k < tr->ntrain; k++)
+      rn_log_info("train: %s: %d training windows, %.1f%% of the batches", o->archives[k],
+                  tr->train_b[k].nwin,
+                  100.0 * (tr->share_cum[k] - (k ? tr->share_cum[k - 1] : 0.0)));
+  return RN_OK;
+}
 
 /* ---- logs ----------------------------------------------------------------- */
 
@@ -159,14 +198,11 @@ static enum rn_status setup(struct trainer *tr, const char *resume,
       return st;
   }
 
-  if ((st = rn_archive_read(o->archive, &tr->train_a)))
-    return st;
-  if ((st = rn_batcher_init(&tr->train_b, &tr->train_a, tr->T, tr->H, tr->W, RN_SPLIT_TRAIN,
-                            o->archive)))
+  if ((st = read_archives(tr)))
     return st;
   if (o->valid_every > 0) {
-    const struct rn_archive *va = &tr->train_a;
-    const char *vname = o->archive;
+    const struct rn_archive *va = &tr->train_a[0];
+    const char *vname = o->archives[0];
     if (o->valid_archive[0]) {
       if ((st = rn_archive_read(o->valid_archive, &tr->valid_a)))
         return st;
@@ -257,8 +293,8 @@ static enum rn_status setup(struct trainer *tr, const char *resume,
                      resume ? tr->iteration : -1, &tr->vlog)))
     return st;
   rn_model_config_format(&tr->mc, text, sizeof text);
-  rn_log_info("train: %s, %ld parameters, %s; %d training windows%s", tr->mc.type,
-              rn_params_count(tr->p), rn_backend_describe(tr->be), tr->train_b.nwin,
+  rn_log_info("train: %s, %ld parameters, %s; %ld training windows%s", tr->mc.type,
+              rn_params_count(tr->p), rn_backend_describe(tr->be), tr->train_windows,
               tr->have_valid ? "" : ", no validation");
   return RN_OK;
 }
@@ -275,9 +311,11 @@ static void teardown(struct trainer *tr)
   }
   rn_model_destroy(tr->m);
   rn_backend_close(tr->be);
-  rn_batcher_free(&tr->train_b);
+  for (int k = 0; k < tr->ntrain; k++) {
+    rn_batcher_free(&tr->train_b[k]);
+    rn_archive_free(&tr->train_a[k]);
+  }
   rn_batcher_free(&tr->valid_b);
-  rn_archive_free(&tr->train_a);
   rn_archive_free(&tr->valid_a);
   free(tr->host);
   free(tr->host_rev);
@@ -292,7 +330,7 @@ static enum rn_status save(struct trainer *tr, const char *path)
   rn_checkpoint_meta_init(&meta);
   rn_model_config_format(&tr->mc, meta.model_config, sizeof meta.model_config);
   snprintf(meta.train_config, sizeof meta.train_config, "%s", tr->o->config_text);
-  meta.step_seconds = tr->train_a.step;
+  meta.step_seconds = tr->train_a[0].step;
   meta.iteration = tr->iteration;
   meta.adam_step = tr->adam.step;
   meta.rng_seed = tr->seed;
@@ -336,7 +374,8 @@ static enum rn_status iterate(struct trainer *tr, double *loss, double *gnorm, f
   enum rn_status st;
   if (eta < o->eta_min)
     eta = o->eta_min;
-  rn_batcher_draw(&tr->train_b, &tr->aug, tr->seed, it, o->batch, tr->host);
+  rn_batcher_draw(tr->train_b, tr->ntrain, tr->share_cum, &tr->aug, tr->seed, it, o->batch,
+                  tr->host);
   if (nm > 0)
     rn_train_mask(tr->seed, it, o->batch, nm, eta, tr->mask);
   rn_upload(tr->be, tr->dev, tr->host, n);

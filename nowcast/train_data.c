@@ -10,7 +10,7 @@
 
 /* Purposes of the draws of one iteration (ctr[3]; model initialisation
  * uses ctr[3] = 0, so the streams never meet). */
-enum { DRAW_WINDOW = 1, DRAW_CROP_X, DRAW_CROP_Y, DRAW_TURN, DRAW_MASK };
+enum { DRAW_WINDOW = 1, DRAW_CROP_X, DRAW_CROP_Y, DRAW_TURN, DRAW_MASK, DRAW_SOURCE };
 
 double rn_train_uniform(uint64_t seed, long it, uint32_t purpose, uint32_t index)
 {
@@ -101,32 +101,44 @@ static void copy_window(const struct rn_batcher *bt, int start, int t0, int nt, 
   }
 }
 
-void rn_batcher_draw(const struct rn_batcher *bt, const struct rn_augment *aug, uint64_t seed,
-                     long it, int B, float *frames)
+/* Sample b of iteration it from one archive into out [T, H, W]. */
+static void draw_one(const struct rn_batcher *bt, const struct rn_augment *aug, uint64_t seed,
+                     long it, int b, float *out)
 {
   const struct rn_archive *a = bt->a;
   uint8_t q = rn_archive_encode((float)aug->min_echo_dbz);
   int tries = aug->min_echo > 0 ? (aug->tries > 0 ? aug->tries : 1) : 1;
+  int start = 0, x0 = 0, y0 = 0, turn = 0, fx = 0, fy = 0;
   if (q == RN_ARCHIVE_NOECHO)
     q = 1;
+  for (int k = 0; k < tries; k++) {
+    uint32_t idx = (uint32_t)(b * 1024 + k);
+    start = bt->starts[pick(seed, it, DRAW_WINDOW, idx, bt->nwin)];
+    x0 = pick(seed, it, DRAW_CROP_X, idx, a->grid.nx - bt->W + 1);
+    y0 = pick(seed, it, DRAW_CROP_Y, idx, a->grid.ny - bt->H + 1);
+    if (tries == 1 || echo_fraction(bt, start, x0, y0, q) >= aug->min_echo)
+      break;
+  }
+  if (aug->rotate && bt->H == bt->W)
+    turn = pick(seed, it, DRAW_TURN, (uint32_t)(b * 4), 4);
+  if (aug->flip) {
+    fx = pick(seed, it, DRAW_TURN, (uint32_t)(b * 4 + 1), 2);
+    fy = pick(seed, it, DRAW_TURN, (uint32_t)(b * 4 + 2), 2);
+  }
+  copy_window(bt, start, 0, bt->T, x0, y0, turn, fx, fy, out, NULL);
+}
+
+void rn_batcher_draw(const struct rn_batcher *bt, int n, const double *cum,
+                     const struct rn_augment *aug, uint64_t seed, long it, int B, float *frames)
+{
   for (int b = 0; b < B; b++) {
-    int start = 0, x0 = 0, y0 = 0, turn = 0, fx = 0, fy = 0;
-    for (int k = 0; k < tries; k++) {
-      uint32_t idx = (uint32_t)(b * 1024 + k);
-      start = bt->starts[pick(seed, it, DRAW_WINDOW, idx, bt->nwin)];
-      x0 = pick(seed, it, DRAW_CROP_X, idx, a->grid.nx - bt->W + 1);
-      y0 = pick(seed, it, DRAW_CROP_Y, idx, a->grid.ny - bt->H + 1);
-      if (tries == 1 || echo_fraction(bt, start, x0, y0, q) >= aug->min_echo)
-        break;
+    int k = 0;
+    if (n > 1) { /* one more draw only when there is a choice */
+      double u = rn_train_uniform(seed, it, DRAW_SOURCE, (uint32_t)b);
+      while (k < n - 1 && u >= cum[k])
+        k++;
     }
-    if (aug->rotate && bt->H == bt->W)
-      turn = pick(seed, it, DRAW_TURN, (uint32_t)(b * 4), 4);
-    if (aug->flip) {
-      fx = pick(seed, it, DRAW_TURN, (uint32_t)(b * 4 + 1), 2);
-      fy = pick(seed, it, DRAW_TURN, (uint32_t)(b * 4 + 2), 2);
-    }
-    copy_window(bt, start, 0, bt->T, x0, y0, turn, fx, fy,
-                frames + (size_t)b * bt->T * bt->H * bt->W, NULL);
+    draw_one(&bt[k], aug, seed, it, b, frames + (size_t)b * bt[k].T * bt[k].H * bt[k].W);
   }
 }
 

@@ -31,9 +31,12 @@ struct rn_augment {
   int tries;
 };
 
-/* B training windows for iteration it: frames[B, T, 1, H, W] (host). */
-void rn_batcher_draw(const struct rn_batcher *bt, const struct rn_augment *aug, uint64_t seed,
-                     long it, int B, float *frames);
+/* B training windows for iteration it: frames[B, T, 1, H, W] (host), from
+ * the n batchers bt[0..n-1] (same T, H, W): each window from bt[k] with
+ * probability cum[k] - cum[k - 1] (cum: ascending, the last 1). With one
+ * batcher cum is not read and the draws are those of a single archive. */
+void rn_batcher_draw(const struct rn_batcher *bt, int n, const double *cum,
+                     const struct rn_augment *aug, uint64_t seed, long it, int B, float *frames);
 
 /* One uniform number in [0, 1) of the stream (seed, it, purpose, index). */
 double rn_train_uniform(uint64_t seed, long it, uint32_t purpose, uint32_t index);

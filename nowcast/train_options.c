@@ -93,13 +93,63 @@ static enum rn_status get_string(const struct rn_config *cfg, const char *sec, c
   return RN_OK;
 }
 
+/* [data] archive: one or more paths, comma-separated; archive_share: as
+ * many non-negative numbers, not all zero. */
+static enum rn_status get_archives(const struct rn_config *cfg, struct rn_train_options *o)
+{
+  const char *v = rn_config_get(cfg, "data", "archive"), *p = v;
+  double share[RN_TRAIN_MAX_ARCHIVES + 1], sum = 0;
+  int n = 0, nshare = RN_TRAIN_MAX_ARCHIVES + 1;
+  enum rn_status st;
+
+  o->narchives = 0;
+  memset(o->archive_share, 0, sizeof o->archive_share);
+  while (p && *p) {
+    const char *end = strchr(p, ',');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    while (len && (*p == ' ' || *p == '\t'))
+      p++, len--;
+    while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+      len--;
+    if (len) {
+      if (n == RN_TRAIN_MAX_ARCHIVES)
+        return rn_error(RN_EUSAGE, "config: %s: [data] archive: more than %d archives",
+                        file_of(cfg), RN_TRAIN_MAX_ARCHIVES);
+      if (len >= sizeof o->archives[0])
+        return rn_error(RN_EUSAGE, "config: %s: [data] archive: a path is too long",
+                        file_of(cfg));
+      memcpy(o->archives[n], p, len);
+      o->archives[n++][len] = '\0';
+    }
+    p = end ? end + 1 : NULL;
+  }
+  if (n == 0)
+    return rn_error(RN_EUSAGE, "config: %s: [data] archive: no training archive given",
+                    file_of(cfg));
+  o->narchives = n;
+  if ((st = rn_config_doubles(cfg, "data", "archive_share", share, &nshare)))
+    return st;
+  if (!rn_config_get(cfg, "data", "archive_share") || nshare == 0) /* not given, or empty */
+    return RN_OK;
+  for (int i = 0; i < nshare; i++)
+    sum += share[i] >= 0 ? share[i] : NAN;
+  if (nshare != n || !(sum > 0))
+    return rn_error(RN_EUSAGE, "config: %s: [data] archive_share = '%s': want %d non-negative "
+                    "numbers (one per archive), not all zero", file_of(cfg),
+                    rn_config_get(cfg, "data", "archive_share"), n);
+  for (int i = 0; i < n; i++)
+    o->archive_share[i] = share[i] / sum;
+  return RN_OK;
+}
+
 /* Every section and key must be known (a misspelt option must not be
  * silently ignored); [model] keys other than `definition` are passed to the
  * model definition as overrides. */
 static enum rn_status check_keys(const struct rn_config *cfg, struct rn_train_options *o)
 {
-  static const char *const data[] = {"archive", "valid_archive", "flip", "rotate", "min_echo",
-                                     "min_echo_dbz", "min_echo_tries", NULL};
+  static const char *const data[] = {"archive", "archive_share", "valid_archive", "flip",
+                                     "rotate", "min_echo", "min_echo_dbz", "min_echo_tries",
+                                     NULL};
   static const char *const train[] = {
       "seed",      "init",       "iterations", "batch",        "device",   "threads",     "conv", "lr",
       "lr_schedule", "lr_step_size", "lr_gamma", "lr_min",   "lr_total",    "warmup",
@@ -171,12 +221,9 @@ enum rn_status rn_train_options_load(struct rn_train_options *o, const struct rn
   if ((st = get_string(cfg, "model", "definition", o->definition, sizeof o->definition)))
     return st;
 
-  if ((st = get_string(cfg, "data", "archive", o->archive, sizeof o->archive)) ||
+  if ((st = get_archives(cfg, o)) ||
       (st = get_string(cfg, "data", "valid_archive", o->valid_archive, sizeof o->valid_archive)))
     return st;
-  if (!o->archive[0])
-    return rn_error(RN_EUSAGE, "config: %s: [data] archive: no training archive given",
-                    file_of(cfg));
   if ((st = rn_config_bool(cfg, "data", "flip", 0, &o->flip)) ||
       (st = rn_config_bool(cfg, "data", "rotate", 0, &o->rotate)) ||
       (st = get_double(cfg, "data", "min_echo", 0, 0, 1, &o->min_echo)) ||

@@ -125,6 +125,42 @@ h5dump -a /model_config "$d/wb.h5" | grep -q 'loss = bmse' || fail "the exported
 expect_error 1 "loss = 'bmsee': not mse, half_sum, bmse or bmae" \
   $R train -c "$d/train.conf" --set model.loss=bmsee
 
+# ---- several archives ([data] archive = A, B; archive_share): a second
+# scene (seed 8) in b.nc. A share of 0 for a.nc draws exactly the windows of
+# b.nc alone; shares 1, 1 mix both (deterministic, unlike either alone). ----
+$RADNOW --log warn synth --out "$d/vol8" --seed 8 --count 12 --truth "$d/truth8" --size 32 \
+  --rays 60 --elevations 0.5 --gate 2000 --range 80 >/dev/null || fail "synth seed 8 exited $?"
+$R archive -c "$d/archive.conf" -o "$d/b.nc" "$d/truth8" >/dev/null || fail "archive b.nc exited $?"
+short="--set train.iterations=3 --set validation.every=0"
+$R train -c "$d/train.conf" --set output.dir="$d/mb" --set data.archive="$d/b.nc" $short ||
+  fail "train on b.nc exited $?"
+$R train -c "$d/train.conf" --set output.dir="$d/m01" --set data.archive="$d/a.nc, $d/b.nc" \
+  --set data.archive_share="0, 1" $short || fail "train on a.nc, b.nc (0, 1) exited $?"
+cut -d, -f1-5 "$d/mb/train.csv" >"$d/lb"
+cut -d, -f1-5 "$d/m01/train.csv" >"$d/l01"
+cmp -s "$d/lb" "$d/l01" || fail "share 0, 1 differs from b.nc alone: $(paste -d' ' "$d/lb" "$d/l01")"
+for run in m11 m11b; do
+  $R train -c "$d/train.conf" --set output.dir="$d/$run" --set data.archive="$d/a.nc,$d/b.nc" \
+    --set data.archive_share="1, 1" $short || fail "train on a.nc, b.nc (1, 1) exited $?"
+  cut -d, -f1-5 "$d/$run/train.csv" >"$d/l$run"
+done
+cmp -s "$d/lm11" "$d/lm11b" || fail "two mixed runs with one seed differ"
+cmp -s "$d/lm11" "$d/lb" && fail "share 1, 1 draws the windows of b.nc alone"
+head -4 "$d/l1" >"$d/l1short"
+cmp -s "$d/lm11" "$d/l1short" && fail "share 1, 1 draws the windows of a.nc alone"
+expect_error 1 "archive_share = '1': want 2 non-negative numbers" \
+  $R train -c "$d/train.conf" --set data.archive="$d/a.nc, $d/b.nc" --set data.archive_share=1
+expect_error 1 "archive_share = '0, 0': want 2 non-negative numbers" \
+  $R train -c "$d/train.conf" --set data.archive="$d/a.nc, $d/b.nc" --set data.archive_share="0, 0"
+# frames every 10 minutes (every other one of the scene) cannot join 5-minute ones
+mkdir "$d/truth10"
+for f in "$d"/truth8/*.nc; do
+  case $f in *0.nc) ln -s "$f" "$d/truth10/" ;; esac
+done
+$R archive -c "$d/archive.conf" -o "$d/c.nc" "$d/truth10" >/dev/null || fail "archive c.nc exited $?"
+expect_error 1 "c.nc: frames every 600 s, but every 300 s in .*/a.nc" \
+  $R train -c "$d/train.conf" --set data.archive="$d/a.nc, $d/c.nc"
+
 # SIGTERM: the run stops after its iteration with a checkpoint, exit 143
 $R train -c "$d/train.conf" --set output.dir="$d/run4" --set train.iterations=100000000 \
   --set output.checkpoint_every=0 --set validation.every=0 2>"$d/term.err" &

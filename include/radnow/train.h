@@ -56,6 +56,7 @@ static inline float rn_train_unit_dbz(float u)
 }
 
 #define RN_TRAIN_MAX_OVERRIDES 32
+#define RN_TRAIN_MAX_ARCHIVES 8
 
 struct rn_train_options {
   /* [model] */
@@ -63,8 +64,14 @@ struct rn_train_options {
   int noverrides;                  /* other [model] keys: "key=value" */
   char overrides[RN_TRAIN_MAX_OVERRIDES][256];
   /* [data] */
-  char archive[4096];
-  char valid_archive[4096];        /* "" : the validation split of archive */
+  /* [data] archive = A.nc[, B.nc ...]: windows come from every archive's
+   * train split; [data] archive_share = a, b ...: the fraction of the
+   * windows drawn from each (normalised; default: in proportion to their
+   * training windows, as if the archives were one) */
+  int narchives;
+  char archives[RN_TRAIN_MAX_ARCHIVES][1024];
+  double archive_share[RN_TRAIN_MAX_ARCHIVES]; /* all 0: not given */
+  char valid_archive[4096];        /* "" : the validation split of the first archive */
   int flip;                        /* random horizontal/vertical flips */
   int rotate;                      /* random quarter turns (square frames) */
   double min_echo;                 /* wanted fraction of pixels >= min_echo_dbz in a window */
