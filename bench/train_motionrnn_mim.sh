@@ -14,6 +14,9 @@
 #             fine-tuned with the balanced MSE on the synthetic archive
 #     bmse-fmi  stage 4: bench/train_motionrnn_mim_bmse_fmi.conf, stage 3's
 #             best fine-tuned with the balanced MSE on the FMI training part
+#     mix     stage 5: bench/train_motionrnn_mim_mix.conf, stage 3's best
+#             fine-tuned with the balanced MSE on the synthetic archive and
+#             the FMI training part together (half the windows from each)
 #     export  the shipped weights: the EMA weights of stage 3's best.h5 (or
 #             WORK/$EXPORT_FROM) -> etc/models/motionrnn-mim.weights.h5
 #     all     data, synth, bmse and export in turn
@@ -112,6 +115,13 @@ bmse-fmi)
     --set data.valid_archive="$work/synth.nc" --set train.init="$work/bmse-best.weights.h5" \
     --set model.definition="$top/etc/models/motionrnn-mim.ini"
   ;;
+mix)
+  [ -f "$work/bmse-best.weights.h5" ] ||
+    "$RADNOW" train --export "$work/bmse/best.h5" -o "$work/bmse-best.weights.h5"
+  train mix "$here/train_motionrnn_mim_mix.conf" --set data.archive="$work/synth.nc, $work/fmi.nc" \
+    --set data.valid_archive="$work/synth.nc" --set train.init="$work/bmse-best.weights.h5" \
+    --set model.definition="$top/etc/models/motionrnn-mim.ini"
+  ;;
 export)
   "$RADNOW" train --export "$work/${EXPORT_FROM:-bmse/best.h5}" \
     -o "$top/etc/models/motionrnn-mim.weights.h5"
@@ -120,7 +130,7 @@ all)
   "$0" data "$work" && "$0" synth "$work" && "$0" bmse "$work" && "$0" export "$work"
   ;;
 *)
-  echo "usage: $0 data|synth|fmi|bmse|bmse-fmi|export|all [WORK]" >&2
+  echo "usage: $0 data|synth|fmi|bmse|bmse-fmi|mix|export|all [WORK]" >&2
   exit 1
   ;;
 esac

@@ -2,7 +2,8 @@
  * archive (archive.h): `radnow train -c train.conf [--resume CKPT]`.
  *
  * One iteration: B windows of input_length + output_length consecutive
- * frames drawn from the archive's train split (optionally a random crop of
+ * frames drawn from the train split of the archive (or of several, each
+ * window from one archive chosen by their shares; optionally a random crop of
  * the model's frame size, flips and quarter turns), dBZ mapped to the
  * papers' [0, 1] scale (rn_train_dbz_unit), a scheduled-sampling mask drawn
  * per (sample, decoder step) with probability eta of the true frame (eta =
