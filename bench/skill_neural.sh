@@ -7,7 +7,9 @@
 #   bench/skill_neural.sh [OUT]      (default OUT: skill-neural)
 #
 # SKILL_PREDICTORS replaces the list of predictors, SKILL_WEIGHTS the
-# weights file (default: the shipped etc/models/motionrnn-mim.weights.h5).
+# weights file (default: the shipped etc/models/motionrnn-mim.weights.h5),
+# SKILL_MATCH the network's probability matching (none or newest; default:
+# the predictor's default).
 #
 # Every cycle from 15:05 (the first with five input frames) to 17:30 (the
 # last whose 30-minute lead is observed) is run with `radnow run`; then
@@ -60,6 +62,7 @@ leads = 6
 weights = ${SKILL_WEIGHTS:-$top/etc/models/motionrnn-mim.weights.h5}
 model_res = 2000
 tile_overlap = 16
+${SKILL_MATCH:+match = $SKILL_MATCH}
 [verify]
 thresholds = 30, 40, 50
 scales = 1, 3, 9

@@ -24,6 +24,11 @@
  *                      predictor alone, the others keep the process's setting
  *   conv = winograd    CPU convolutions: winograd, onednn (= auto) or im2col
  *                      (backend.h; Winograd is faster, within ~1e-5 relative)
+ *   match = newest     every lead's values replaced, rank for rank, by those
+ *                      of the newest frame (probability matching,
+ *                      prob_match.h): the network's pattern with the
+ *                      observed intensities; none: the network's own values,
+ *                      whose strong echoes fade within a few steps
  * inputs is the model's input_length, leads at most its output_length
  * [all of them], step_minutes that of the training archive.
  * Relative file names are looked up as given, then in $RADNOW_MODELS, the
@@ -46,6 +51,7 @@
 #endif
 
 #include "predictors.h"
+#include "prob_match.h"
 
 #ifndef RN_PKGDATADIR
 #define RN_PKGDATADIR "/usr/local/share/radnow"
@@ -83,6 +89,7 @@ struct neural {
   int gx, gy;     /* model grid size (0: from res) */
   double res;
   int overlap;
+  int match; /* probability matching to the newest frame */
   char weights[4096];
 };
 
@@ -222,6 +229,13 @@ static enum rn_status neural_create(struct rn_predictor *p, const struct rn_conf
   }
   if (cfg && (st = rn_config_bool(cfg, p->section, "use_ema", 1, &use_ema)))
     goto done;
+  v = cfg ? rn_config_string(cfg, p->section, "match", "newest") : "newest";
+  if (strcasecmp(v, "newest") != 0 && strcasecmp(v, "none") != 0) {
+    st = rn_error(RN_EUSAGE, "config: %s: [%s] match = '%s': expected none or newest",
+                  cfg_file(cfg), p->section, v);
+    goto done;
+  }
+  n->match = strcasecmp(v, "newest") == 0;
   /* CPU convolutions: Winograd unless configured otherwise (backend.h) */
   v = cfg ? rn_config_string(cfg, p->section, "conv", "winograd") : "winograd";
   if (rn_conv_kind_parse(v) < 0) {
@@ -385,6 +399,8 @@ static enum rn_status neural_run(struct rn_predictor *p, const struct rn_frame *
         dst[i] = rn_train_unit_dbz(u);
     }
     rn_frame_free(&back);
+    if (n->match && (st = rn_prob_match(dst, newest->dbz, npix)))
+      goto done;
   }
 done:
   rn_frame_free(&small);

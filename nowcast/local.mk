@@ -38,6 +38,10 @@ pkginclude_HEADERS += include/radnow/checkpoint.h include/radnow/train.h
 noinst_HEADERS += nowcast/train_data.h
 radnow_SOURCES += nowcast/cmd_train.c
 # The trained models as predictors of the cycle (registered in models/registry.c).
-libradnow_la_SOURCES += models/neural.c
+libradnow_la_SOURCES += models/neural.c models/prob_match.c
+noinst_HEADERS += models/prob_match.h
+check_PROGRAMS += tests/unit/test_prob_match
+tests_unit_test_prob_match_LDADD = libradnow.la
+TESTS += tests/unit/test_prob_match
 TESTS += tests/train.sh
 EXTRA_DIST += tests/train.sh etc/train.conf.example
