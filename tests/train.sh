@@ -7,6 +7,7 @@
 . "$top_srcdir/tests/testlib.sh"
 need_tool ncdump
 need_tool h5dump
+need_tool gdalinfo
 d=$(mktemp -d "${TMPDIR:-/tmp}/radnow-train.XXXXXX") || exit 99
 trap 'rm -rf "$d"' EXIT
 R="$RADNOW --threads 2 --log warn"
@@ -208,6 +209,20 @@ done
 ncdump -h "$d/products/202406151500/convlstm_202406151500_forecast.nc" | grep -q 'time = 2 ;' ||
   fail "convlstm forecast file does not hold 2 leads"
 grep -q convlstm "$d/products/latest.json" || fail "latest.json does not list convlstm"
+# probability matching (match = newest, the default): every lead holds the
+# values of the newest frame, rearranged; match = none keeps the network's
+stats() { gdalinfo -stats "$1" 2>/dev/null | grep -m1 'Minimum='; }
+p5=$(stats "$d/products/202406151500/convlstm_202406151500_+005min_dbz.tif")
+p10=$(stats "$d/products/202406151500/convlstm_202406151500_+010min_dbz.tif")
+$R run -c "$d/run.conf" --time 202406151500 --set predictor.convlstm.match=none \
+  --set products.dir="$d/products-none" >/dev/null || fail "run with match = none exited $?"
+n10=$(stats "$d/products-none/202406151500/convlstm_202406151500_+010min_dbz.tif")
+obs=$(stats "$d/state/frames/frame_202406151500.nc")
+[ -n "$obs" ] && [ "$p5" = "$obs" ] && [ "$p10" = "$obs" ] ||
+  fail "matched leads do not hold the newest frame's values: +5 '$p5', +10 '$p10', newest '$obs'"
+[ -n "$n10" ] && [ "$n10" != "$obs" ] || fail "match = none: +10 min '$n10' = newest '$obs'"
+expect_error 1 "match = 'bogus': expected none or newest" \
+  $R run -c "$d/run.conf" --time 202406151500 --set predictor.convlstm.match=bogus
 # a model that does not match its weights is a configuration error
 expect_error 1 'model: hidden: 64,64,64,64 here, 8 in the checkpoint' \
   $R run -c "$d/run.conf" --time 202406151500 \
