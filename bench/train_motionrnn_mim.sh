@@ -2,7 +2,8 @@
 # train_motionrnn_mim.sh - how etc/models/motionrnn-mim.weights.h5 is made
 # (bench/RESULTS.md records a run): training archives from `radnow synth`
 # scenes and the FMI composites, `radnow train` on the synthetic archive
-# (MSE), then fine-tuning with the balanced MSE, and the export.
+# (MSE), then fine-tuning with the balanced MSE, first on the synthetic
+# archive, then on it and the FMI training part together, and the export.
 #
 #   bench/train_motionrnn_mim.sh STAGE [WORK]
 #     data    synthetic scenes (seeds 101-140, one UTC day each) and the FMI
@@ -17,9 +18,9 @@
 #     mix     stage 5: bench/train_motionrnn_mim_mix.conf, stage 3's best
 #             fine-tuned with the balanced MSE on the synthetic archive and
 #             the FMI training part together (half the windows from each)
-#     export  the shipped weights: the EMA weights of stage 3's best.h5 (or
+#     export  the shipped weights: the EMA weights of stage 5's best.h5 (or
 #             WORK/$EXPORT_FROM) -> etc/models/motionrnn-mim.weights.h5
-#     all     data, synth, bmse and export in turn
+#     all     data, synth, bmse, mix and export in turn
 # WORK (default ./train-work) holds everything; the training stages can be
 # interrupted (SIGINT/SIGTERM) and continue with the same command (they
 # resume from WORK/STAGE/checkpoint.h5). RADNOW is the program
@@ -123,11 +124,12 @@ mix)
     --set model.definition="$top/etc/models/motionrnn-mim.ini"
   ;;
 export)
-  "$RADNOW" train --export "$work/${EXPORT_FROM:-bmse/best.h5}" \
+  "$RADNOW" train --export "$work/${EXPORT_FROM:-mix/best.h5}" \
     -o "$top/etc/models/motionrnn-mim.weights.h5"
   ;;
 all)
-  "$0" data "$work" && "$0" synth "$work" && "$0" bmse "$work" && "$0" export "$work"
+  "$0" data "$work" && "$0" synth "$work" && "$0" bmse "$work" && "$0" mix "$work" &&
+    "$0" export "$work"
   ;;
 *)
   echo "usage: $0 data|synth|fmi|bmse|bmse-fmi|mix|export|all [WORK]" >&2
