@@ -77,51 +77,44 @@ EOF
     "$RADNOW_TESTDATA/composites/fmi_pgm_20160928"
 }
 
-train() { # train NAME CONF [extra --set ...]
+train() { # train NAME CONF [extra --set ...]: a stage, resumed when it has a checkpoint
   name=$1 conf=$2
   shift 2
+  set -- --set output.dir="$work/$name" \
+    --set model.definition="$top/etc/models/motionrnn-mim.ini" "$@"
   if [ -f "$work/$name/checkpoint.h5" ]; then
-    "$RADNOW" train -c "$conf" --set output.dir="$work/$name" "$@" \
-      --resume "$work/$name/checkpoint.h5"
+    "$RADNOW" train -c "$conf" "$@" --resume "$work/$name/checkpoint.h5"
   else
-    "$RADNOW" train -c "$conf" --set output.dir="$work/$name" "$@"
+    "$RADNOW" train -c "$conf" "$@"
   fi
+}
+
+finetune() { # finetune NAME CONF FROM [extra --set ...]: a stage that starts from
+  # the best weights of stage FROM (exported, so Adam starts afresh)
+  name=$1 conf=$2 from=$3
+  shift 3
+  [ -f "$work/$from-best.weights.h5" ] ||
+    "$RADNOW" train --export "$work/$from/best.h5" -o "$work/$from-best.weights.h5"
+  train "$name" "$conf" --set train.init="$work/$from-best.weights.h5" "$@"
 }
 
 case $stage in
 data) data ;;
-synth)
-  train synth "$here/train_motionrnn_mim_synth.conf" --set data.archive="$work/synth.nc" \
-    --set model.definition="$top/etc/models/motionrnn-mim.ini"
-  ;;
+synth) train synth "$here/train_motionrnn_mim_synth.conf" --set data.archive="$work/synth.nc" ;;
 fmi)
-  # stage 2 starts from stage 1's best weights (exported, so Adam starts afresh)
-  [ -f "$work/synth-best.weights.h5" ] ||
-    "$RADNOW" train --export "$work/synth/best.h5" -o "$work/synth-best.weights.h5"
-  train fmi "$here/train_motionrnn_mim_fmi.conf" --set data.archive="$work/fmi.nc" \
-    --set data.valid_archive="$work/synth.nc" --set train.init="$work/synth-best.weights.h5" \
-    --set model.definition="$top/etc/models/motionrnn-mim.ini"
+  finetune fmi "$here/train_motionrnn_mim_fmi.conf" synth --set data.archive="$work/fmi.nc" \
+    --set data.valid_archive="$work/synth.nc"
   ;;
 bmse)
-  [ -f "$work/synth-best.weights.h5" ] ||
-    "$RADNOW" train --export "$work/synth/best.h5" -o "$work/synth-best.weights.h5"
-  train bmse "$here/train_motionrnn_mim_bmse.conf" --set data.archive="$work/synth.nc" \
-    --set train.init="$work/synth-best.weights.h5" \
-    --set model.definition="$top/etc/models/motionrnn-mim.ini"
+  finetune bmse "$here/train_motionrnn_mim_bmse.conf" synth --set data.archive="$work/synth.nc"
   ;;
 bmse-fmi)
-  [ -f "$work/bmse-best.weights.h5" ] ||
-    "$RADNOW" train --export "$work/bmse/best.h5" -o "$work/bmse-best.weights.h5"
-  train bmse-fmi "$here/train_motionrnn_mim_bmse_fmi.conf" --set data.archive="$work/fmi.nc" \
-    --set data.valid_archive="$work/synth.nc" --set train.init="$work/bmse-best.weights.h5" \
-    --set model.definition="$top/etc/models/motionrnn-mim.ini"
+  finetune bmse-fmi "$here/train_motionrnn_mim_bmse_fmi.conf" bmse \
+    --set data.archive="$work/fmi.nc" --set data.valid_archive="$work/synth.nc"
   ;;
 mix)
-  [ -f "$work/bmse-best.weights.h5" ] ||
-    "$RADNOW" train --export "$work/bmse/best.h5" -o "$work/bmse-best.weights.h5"
-  train mix "$here/train_motionrnn_mim_mix.conf" --set data.archive="$work/synth.nc, $work/fmi.nc" \
-    --set data.valid_archive="$work/synth.nc" --set train.init="$work/bmse-best.weights.h5" \
-    --set model.definition="$top/etc/models/motionrnn-mim.ini"
+  finetune mix "$here/train_motionrnn_mim_mix.conf" bmse \
+    --set data.archive="$work/synth.nc, $work/fmi.nc" --set data.valid_archive="$work/synth.nc"
   ;;
 export)
   "$RADNOW" train --export "$work/${EXPORT_FROM:-mix/best.h5}" \
