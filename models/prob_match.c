@@ -34,18 +34,17 @@ static int by_float(const void *a, const void *b)
 
 enum rn_status rn_prob_match(float *field, const float *ref, size_t n)
 {
-  struct ranked *r = rn_malloc(sizeof *r * (n ? n : 1), "probability matching");
-  float *sorted = rn_malloc(sizeof *sorted * (n ? n : 1), "probability matching");
+  struct ranked *r;
+  float *sorted;
   size_t m = 0;
+  if (n > 0xffffffffu) /* pixel indices are 32 bits */
+    return rn_error(RN_EUSAGE, "probability matching: %zu pixels are too many", n);
+  r = rn_malloc(sizeof *r * (n ? n : 1), "probability matching");
+  sorted = rn_malloc(sizeof *sorted * (n ? n : 1), "probability matching");
   if (!r || !sorted) {
     free(r);
     free(sorted);
     return RN_ENOMEM;
-  }
-  if (n > 0xffffffffu) {
-    free(r);
-    free(sorted);
-    return rn_error(RN_EUSAGE, "probability matching: %zu pixels are too many", n);
   }
   for (size_t i = 0; i < n; i++)
     if (!isnan(field[i]) && !isnan(ref[i])) {

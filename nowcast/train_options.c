@@ -99,7 +99,7 @@ static enum rn_status get_archives(const struct rn_config *cfg, struct rn_train_
 {
   const char *v = rn_config_get(cfg, "data", "archive"), *p = v;
   double share[RN_TRAIN_MAX_ARCHIVES + 1], sum = 0;
-  int n = 0, nshare = RN_TRAIN_MAX_ARCHIVES + 1;
+  int n = 0, nshare = RN_TRAIN_MAX_ARCHIVES + 1, negative = 0;
   enum rn_status st;
 
   o->narchives = 0;
@@ -131,9 +131,11 @@ static enum rn_status get_archives(const struct rn_config *cfg, struct rn_train_
     return st;
   if (!rn_config_get(cfg, "data", "archive_share") || nshare == 0) /* not given, or empty */
     return RN_OK;
-  for (int i = 0; i < nshare; i++)
-    sum += share[i] >= 0 ? share[i] : NAN;
-  if (nshare != n || !(sum > 0))
+  for (int i = 0; i < nshare; i++) {
+    negative |= share[i] < 0;
+    sum += share[i];
+  }
+  if (nshare != n || negative || sum <= 0)
     return rn_error(RN_EUSAGE, "config: %s: [data] archive_share = '%s': want %d non-negative "
                     "numbers (one per archive), not all zero", file_of(cfg),
                     rn_config_get(cfg, "data", "archive_share"), n);
